@@ -1,0 +1,16 @@
+"""The data contract shared by every layer: canonical dataset names, columns and dtypes.
+
+See DESIGN.md §2. Connectors produce these columns, validation checks them,
+the store keeps them, and metrics read them. Nothing here does I/O.
+"""
+
+from canonical.datasets import (
+    DATASETS,
+    SOURCE_ROW,
+    PARSE_ERROR,
+    Column,
+    DatasetSpec,
+    dataset_spec,
+)
+
+__all__ = ["DATASETS", "SOURCE_ROW", "PARSE_ERROR", "Column", "DatasetSpec", "dataset_spec"]
