@@ -6,11 +6,11 @@ the store keeps them, and metrics read them. Nothing here does I/O.
 
 from canonical.datasets import (
     DATASETS,
-    SOURCE_ROW,
     PARSE_ERROR,
+    SOURCE_ROW,
     Column,
     DatasetSpec,
     dataset_spec,
 )
 
-__all__ = ["DATASETS", "SOURCE_ROW", "PARSE_ERROR", "Column", "DatasetSpec", "dataset_spec"]
+__all__ = ["DATASETS", "PARSE_ERROR", "SOURCE_ROW", "Column", "DatasetSpec", "dataset_spec"]

@@ -69,7 +69,7 @@ def _c(name: str, dtype: pl.DataType, required: bool = False, description: str =
     return Column(name, dtype, required, description)
 
 
-S, F, I, D, T = pl.Utf8(), pl.Float64(), pl.Int64(), pl.Date(), UTC_TIMESTAMP
+S, F, INT, D, T = pl.Utf8(), pl.Float64(), pl.Int64(), pl.Date(), UTC_TIMESTAMP
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
@@ -128,7 +128,7 @@ DATASETS: dict[str, DatasetSpec] = {
             "a daily catalog snapshot",
             None,
             "date",
-            (_c("date", D, True), _c("skus_offered", I, True), _c("skus_in_stock", I)),
+            (_c("date", D, True), _c("skus_offered", INT, True), _c("skus_in_stock", INT)),
         ),
         DatasetSpec(
             "prices",
@@ -150,10 +150,10 @@ DATASETS: dict[str, DatasetSpec] = {
             (
                 _c("date", D, True),
                 _c("channel", S, True),
-                _c("new_customers", I, True),
+                _c("new_customers", INT, True),
                 _c("spend", F),
-                _c("visitors", I),
-                _c("trials", I),
+                _c("visitors", INT),
+                _c("trials", INT),
             ),
         ),
         DatasetSpec(

@@ -1,0 +1,98 @@
+"""Command line: ``python -m benefitboard {demo,refresh,check}``.
+
+Examples:
+    python -m benefitboard demo --if-outdated     # generate the demo database
+    python -m benefitboard refresh                # load, validate, write a snapshot
+    python -m benefitboard check                  # only check the workspace config
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from benefitboard.config import ConfigError, load_workspace
+from benefitboard.workspace import ensure_demo_database, workspace_config_path
+
+
+class TerminalProgress:
+    """A one-line progress bar on a terminal; plain lines in logs and CI."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_message = ""
+
+    def __call__(self, fraction: float, message: str) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if self.tty:
+            bar = "#" * int(fraction * 30)
+            self.stream.write(f"\r[{bar:<30}] {fraction:4.0%} {message[:70]:<70}")
+            if fraction >= 1.0:
+                self.stream.write("\n")
+        elif message != self.last_message:
+            self.stream.write(f"[{fraction:4.0%}] {message}\n")
+        self.stream.flush()
+        self.last_message = message
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benefitboard", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--config", type=Path, help="workspace TOML (default: $BENEFITBOARD_CONFIG or the demo)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="generate the demo database of the demo workspace")
+    demo.add_argument(
+        "--if-outdated",
+        action="store_true",
+        help="only if it is missing or was generated before today (its data ends yesterday)",
+    )
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument(
+        "--end-date", type=date.fromisoformat, help="last day of data (default: yesterday)"
+    )
+    demo.add_argument("--responses", type=int, default=120_000)
+    demo.add_argument("--orders", type=int, help="default: scales with --responses")
+    commands.add_parser("refresh", help="load every source, validate, and write a new snapshot")
+    commands.add_parser("check", help="check the workspace config and print what it declares")
+    args = parser.parse_args(argv)
+    config_path = args.config or workspace_config_path()
+    try:
+        workspace = load_workspace(config_path)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        print(f"{workspace.path}: workspace {workspace.name!r}, time zone {workspace.timezone}")
+        for source in workspace.sources.values():
+            print(f"  source {source.name} ({source.kind}): {', '.join(source.datasets)}")
+        return 0
+    if args.command == "demo":
+        progress = TerminalProgress()
+        started = time.perf_counter()
+        path = ensure_demo_database(
+            workspace,
+            seed=args.seed,
+            end_date=args.end_date,
+            responses=args.responses,
+            orders=args.orders,
+            force=not args.if_outdated,
+            progress=lambda message, fraction: progress(fraction, message),
+        )
+        print(f"demo database: {path} ({time.perf_counter() - started:.1f} s)")
+        return 0
+    from benefitboard.refresh import refresh_workspace
+
+    report = refresh_workspace(workspace, progress=TerminalProgress())
+    print(report.summary())
+    return 0 if report.status != "failed" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,403 @@
+"""The workspace config: one TOML file naming sources, column mappings, segments and targets.
+
+Why a file and not code: the people who own the data (analysts, data engineers)
+describe where it lives and what their columns are called; the dashboard's code
+stays the same for every company. A wrong config must fail on load with the
+file, the key and what was expected — not later as a confusing KeyError in a page.
+
+Credentials never live here: a source names a ``connection`` whose URL comes from
+``.streamlit/secrets.toml`` or an environment variable (see ``benefitboard.secrets``).
+
+Example:
+    >>> cfg = load_workspace(Path("workspaces/demo/benefitboard.toml"))  # doctest: +SKIP
+    >>> cfg.dataset_source("responses").name
+    'shop_db'
+"""
+
+from __future__ import annotations
+
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from canonical import DATASETS
+
+SURVEY_CES_SCALES = ("agreement7", "effort5")
+CUSTOM_AGGREGATIONS = ("mean", "sum", "last", "p50", "p90")
+DIRECTIONS = ("higher", "lower")
+SOURCE_KINDS = ("sql", "files")
+
+
+class ConfigError(ValueError):
+    """A workspace config that cannot be used, naming the file, the key and what was expected."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        super().__init__(f"{path}: [{key}] {problem}")
+
+
+@dataclass(frozen=True)
+class DatasetMapping:
+    """How one source table, query or file becomes one canonical dataset."""
+
+    dataset: str
+    columns: Mapping[str, str]
+    """canonical column -> source column; unlisted canonical columns keep their own name."""
+    segments: tuple[str, ...] = ()
+    table: str | None = None
+    query: str | None = None
+    path: str | None = None
+    delimiter: str | None = None
+    encoding: str = "utf-8"
+    timestamp_format: str | None = None
+
+    def source_column(self, canonical_name: str) -> str:
+        return self.columns.get(canonical_name, canonical_name)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One place data comes from: a SQLAlchemy database or a folder of files."""
+
+    name: str
+    kind: str
+    base_dir: Path
+    datasets: Mapping[str, DatasetMapping]
+    url: str | None = None
+    connection: str | None = None
+    timezone: str = "UTC"
+    query_timeout_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class CustomKpiConfig:
+    """A benefit KPI the workspace adds from the ``kpi_values`` dataset, without code."""
+
+    id: str
+    label: str
+    unit: str = ""
+    aggregation: str = "mean"
+    direction: str = "higher"
+    target: float | None = None
+    decimals: int = 1
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """Everything a workspace declares; paths are already resolved against the file's folder."""
+
+    path: Path
+    name: str
+    timezone: str
+    store_dir: Path
+    sources: Mapping[str, SourceConfig]
+    min_sample: int = 30
+    csat_scale: tuple[int, int] = (1, 5)
+    ces_scale: str = "agreement7"
+    currency: str = "EUR"
+    targets: Mapping[str, float] = field(default_factory=dict)
+    custom_kpis: tuple[CustomKpiConfig, ...] = ()
+    expectations: tuple[Mapping[str, Any], ...] = ()
+    max_age_hours: Mapping[str, float] = field(default_factory=dict)
+    keep_snapshots: int = 20
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def dataset_source(self, dataset: str) -> SourceConfig | None:
+        """The source that provides ``dataset``, or None when the workspace has no such data."""
+        for source in self.sources.values():
+            if dataset in source.datasets:
+                return source
+        return None
+
+    def datasets(self) -> tuple[str, ...]:
+        return tuple(d for s in self.sources.values() for d in s.datasets)
+
+    def segments(self, dataset: str) -> tuple[str, ...]:
+        source = self.dataset_source(dataset)
+        return source.datasets[dataset].segments if source else ()
+
+
+def load_workspace(path: Path | str) -> WorkspaceConfig:
+    """Read and check a workspace TOML file; raise ConfigError naming the key on any mistake."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ConfigError(path, "file", "workspace config not found; set BENEFITBOARD_CONFIG")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, "file", f"is not valid TOML: {error}") from None
+    return _Reader(path).workspace(raw)
+
+
+class _Reader:
+    """Walks the parsed TOML, checking each key's type, so errors can name the key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, key, problem)
+
+    def table(self, raw: Mapping[str, Any], key: str, name: str, required: bool = False) -> dict:
+        value = raw.get(name)
+        if value is None:
+            if required:
+                raise self.fail(key, f"missing table [{key}.{name}]".replace("[.", "["))
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(f"{key}.{name}".lstrip("."), f"expected a table, got {value!r}")
+        return value
+
+    def get(self, raw: Mapping[str, Any], key: str, name: str, kind: type | tuple, default=None):
+        value = raw.get(name, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(f"{key}.{name}", f"expected a number, got {value!r}")
+        if not isinstance(value, kind):
+            expected = kind.__name__ if isinstance(kind, type) else "a number"
+            raise self.fail(f"{key}.{name}", f"expected {expected}, got {value!r}")
+        return value
+
+    def unknown_keys(self, raw: Mapping[str, Any], key: str, allowed: set[str]) -> None:
+        extra = sorted(set(raw) - allowed)
+        if extra:
+            raise self.fail(key, f"unknown key(s) {extra}; expected some of {sorted(allowed)}")
+
+    def timezone(self, value: str, key: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise self.fail(
+                key, f"unknown time zone {value!r}; use an IANA name like 'Europe/Berlin'"
+            ) from None
+        return value
+
+    def workspace(self, raw: Mapping[str, Any]) -> WorkspaceConfig:
+        self.unknown_keys(
+            raw,
+            "",
+            {"workspace", "sources", "targets", "custom_kpis", "expectations", "freshness"},
+        )
+        ws = self.table(raw, "", "workspace", required=True)
+        self.unknown_keys(
+            ws,
+            "workspace",
+            {"name", "timezone", "store", "min_sample", "csat_scale", "ces_scale", "currency"}
+            | {"keep_snapshots"},
+        )
+        tz = self.timezone(self.get(ws, "workspace", "timezone", str, "UTC"), "workspace.timezone")
+        csat = ws.get("csat_scale", [1, 5])
+        if not (
+            isinstance(csat, list)
+            and len(csat) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in csat)
+            and csat[0] < csat[1]
+        ):
+            raise self.fail("workspace.csat_scale", f"expected [low, high] integers, got {csat!r}")
+        ces = self.get(ws, "workspace", "ces_scale", str, "agreement7")
+        if ces not in SURVEY_CES_SCALES:
+            raise self.fail(
+                "workspace.ces_scale", f"expected one of {SURVEY_CES_SCALES}, got {ces!r}"
+            )
+        sources_raw = self.table(raw, "", "sources", required=True)
+        sources = {name: self.source(name, body) for name, body in sources_raw.items()}
+        self._check_each_dataset_once(sources)
+        targets = self.targets(self.table(raw, "", "targets"))
+        return WorkspaceConfig(
+            path=self.path,
+            name=self.get(ws, "workspace", "name", str, self.path.parent.name),
+            timezone=tz,
+            store_dir=(self.path.parent / self.get(ws, "workspace", "store", str, "store")),
+            sources=sources,
+            min_sample=self.get(ws, "workspace", "min_sample", int, 30),
+            csat_scale=(csat[0], csat[1]),
+            ces_scale=ces,
+            currency=self.get(ws, "workspace", "currency", str, "EUR"),
+            targets=targets,
+            custom_kpis=self.custom_kpis(raw.get("custom_kpis", [])),
+            expectations=self.expectations(raw.get("expectations", [])),
+            max_age_hours=self.freshness(self.table(raw, "", "freshness")),
+            keep_snapshots=self.get(ws, "workspace", "keep_snapshots", int, 20),
+        )
+
+    def source(self, name: str, raw: Any) -> SourceConfig:
+        key = f"sources.{name}"
+        if not isinstance(raw, dict):
+            raise self.fail(key, f"expected a table, got {raw!r}")
+        self.unknown_keys(
+            raw, key, {"kind", "url", "connection", "timezone", "datasets", "query_timeout_seconds"}
+        )
+        kind = self.get(raw, key, "kind", str)
+        if kind not in SOURCE_KINDS:
+            raise self.fail(f"{key}.kind", f"expected one of {SOURCE_KINDS}, got {kind!r}")
+        url = self.get(raw, key, "url", str)
+        connection = self.get(raw, key, "connection", str)
+        if kind == "sql" and not (url or connection):
+            raise self.fail(
+                key,
+                "a sql source needs `url` (for a database without credentials, e.g. SQLite) or "
+                "`connection` (a name looked up in .streamlit/secrets.toml [connections.NAME])",
+            )
+        if url and _has_password(url):
+            raise self.fail(
+                f"{key}.url",
+                "contains a password; put it in .streamlit/secrets.toml under "
+                f"[connections.{name}] url = '...' and write connection = '{name}' here",
+            )
+        datasets_raw = self.table(raw, key, "datasets", required=True)
+        datasets = {
+            ds: self.mapping(f"{key}.datasets.{ds}", ds, body, kind)
+            for ds, body in datasets_raw.items()
+        }
+        return SourceConfig(
+            name=name,
+            kind=kind,
+            base_dir=self.path.parent,
+            datasets=datasets,
+            url=url,
+            connection=connection,
+            timezone=self.timezone(self.get(raw, key, "timezone", str, "UTC"), f"{key}.timezone"),
+            query_timeout_seconds=float(
+                self.get(raw, key, "query_timeout_seconds", (int, float), 60.0)
+            ),
+        )
+
+    def mapping(self, key: str, dataset: str, raw: Any, kind: str) -> DatasetMapping:
+        if dataset not in DATASETS:
+            raise self.fail(key, f"unknown dataset {dataset!r}; expected one of {sorted(DATASETS)}")
+        if not isinstance(raw, dict):
+            raise self.fail(key, f"expected a table, got {raw!r}")
+        allowed = {"columns", "segments", "timestamp_format"}
+        allowed |= {"table", "query"} if kind == "sql" else {"path", "delimiter", "encoding"}
+        self.unknown_keys(raw, key, allowed)
+        columns = self.table(raw, key, "columns")
+        spec = DATASETS[dataset]
+        for canonical_name, source_name in columns.items():
+            if canonical_name not in spec.names:
+                raise self.fail(
+                    f"{key}.columns.{canonical_name}",
+                    f"{canonical_name!r} is not a canonical column of {dataset}; "
+                    f"expected one of {list(spec.names)} (declare other columns as segments)",
+                )
+            if not isinstance(source_name, str) or not source_name:
+                raise self.fail(f"{key}.columns.{canonical_name}", "expected a source column name")
+        segments = raw.get("segments", [])
+        if not isinstance(segments, list) or not all(isinstance(s, str) and s for s in segments):
+            raise self.fail(f"{key}.segments", f"expected a list of column names, got {segments!r}")
+        clash = sorted(set(segments) & set(spec.names))
+        if clash:
+            raise self.fail(f"{key}.segments", f"{clash} are canonical columns, not segments")
+        table, query = self.get(raw, key, "table", str), self.get(raw, key, "query", str)
+        path = self.get(raw, key, "path", str)
+        if kind == "sql" and bool(table) == bool(query):
+            raise self.fail(key, "give exactly one of `table` or `query`")
+        if kind == "files" and not path:
+            raise self.fail(
+                key, "a files dataset needs `path` (a file or a glob like 'data/*.csv')"
+            )
+        delimiter = self.get(raw, key, "delimiter", str)
+        if delimiter is not None and len(delimiter) != 1:
+            raise self.fail(f"{key}.delimiter", f"expected one character, got {delimiter!r}")
+        return DatasetMapping(
+            dataset=dataset,
+            columns=dict(columns),
+            segments=tuple(segments),
+            table=table,
+            query=query,
+            path=path,
+            delimiter=delimiter,
+            encoding=self.get(raw, key, "encoding", str, "utf-8"),
+            timestamp_format=self.get(raw, key, "timestamp_format", str),
+        )
+
+    def targets(self, raw: Mapping[str, Any]) -> dict[str, float]:
+        return {k: float(self.get(raw, "targets", k, (int, float))) for k in raw}
+
+    def freshness(self, raw: Mapping[str, Any]) -> dict[str, float]:
+        for dataset in raw:
+            if dataset not in DATASETS:
+                raise self.fail(f"freshness.{dataset}", "unknown dataset")
+        return {k: float(self.get(raw, "freshness", k, (int, float))) for k in raw}
+
+    def custom_kpis(self, raw: Any) -> tuple[CustomKpiConfig, ...]:
+        if not isinstance(raw, list):
+            raise self.fail("custom_kpis", "expected an array of tables [[custom_kpis]]")
+        kpis = []
+        for i, body in enumerate(raw):
+            key = f"custom_kpis[{i}]"
+            if not isinstance(body, dict):
+                raise self.fail(key, f"expected a table, got {body!r}")
+            allowed = {"id", "label", "unit", "aggregation", "direction", "target"}
+            self.unknown_keys(body, key, allowed | {"decimals", "description"})
+            kpi_id = self.get(body, key, "id", str)
+            if not kpi_id or not kpi_id.replace("_", "").isalnum():
+                raise self.fail(f"{key}.id", f"expected a name like 'app_rating', got {kpi_id!r}")
+            aggregation = self.get(body, key, "aggregation", str, "mean")
+            if aggregation not in CUSTOM_AGGREGATIONS:
+                raise self.fail(
+                    f"{key}.aggregation",
+                    f"expected one of {CUSTOM_AGGREGATIONS}, got {aggregation!r}",
+                )
+            direction = self.get(body, key, "direction", str, "higher")
+            if direction not in DIRECTIONS:
+                raise self.fail(
+                    f"{key}.direction", f"expected one of {DIRECTIONS}, got {direction!r}"
+                )
+            target = self.get(body, key, "target", (int, float))
+            kpis.append(
+                CustomKpiConfig(
+                    id=kpi_id,
+                    label=self.get(body, key, "label", str, kpi_id),
+                    unit=self.get(body, key, "unit", str, ""),
+                    aggregation=aggregation,
+                    direction=direction,
+                    target=None if target is None else float(target),
+                    decimals=self.get(body, key, "decimals", int, 1),
+                    description=self.get(body, key, "description", str, ""),
+                )
+            )
+        ids = [k.id for k in kpis]
+        if len(ids) != len(set(ids)):
+            raise self.fail("custom_kpis", f"duplicate ids in {ids}")
+        return tuple(kpis)
+
+    def expectations(self, raw: Any) -> tuple[Mapping[str, Any], ...]:
+        if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+            raise self.fail("expectations", "expected an array of tables [[expectations]]")
+        for i, body in enumerate(raw):
+            if body.get("dataset") not in DATASETS:
+                raise self.fail(
+                    f"expectations[{i}].dataset", f"unknown dataset {body.get('dataset')!r}"
+                )
+            if not isinstance(body.get("expectation"), str):
+                raise self.fail(
+                    f"expectations[{i}].expectation",
+                    "expected a Great Expectations class name like 'ExpectColumnValuesToBeBetween'",
+                )
+        return tuple(raw)
+
+    def _check_each_dataset_once(self, sources: Mapping[str, SourceConfig]) -> None:
+        seen: dict[str, str] = {}
+        for source in sources.values():
+            for dataset in source.datasets:
+                if dataset in seen:
+                    raise self.fail(
+                        f"sources.{source.name}.datasets.{dataset}",
+                        f"dataset {dataset!r} is already provided by source {seen[dataset]!r}; "
+                        "each dataset comes from one source",
+                    )
+                seen[dataset] = source.name
+
+
+def _has_password(url: str) -> bool:
+    """True when a URL carries credentials (``user:password@``)."""
+    netloc = url.split("://", 1)[-1].split("/", 1)[0]
+    return "@" in netloc and ":" in netloc.split("@", 1)[0]

@@ -1,0 +1,150 @@
+"""Read canonical datasets from CSV and Parquet files (a path or a glob), as exported by most tools.
+
+Why every CSV column is read as text: the canonical cast in ``canonicalize``
+then decides what parses, and records the raw value of what does not, instead
+of polars guessing a dtype from the first rows and failing on row 90,000.
+
+Delimiters are sniffed (comma, semicolon, tab, pipe) unless declared; a UTF-8
+byte-order mark is dropped; text that is not in the declared encoding is an
+error that says which file, which line, and what to set.
+
+Example:
+    >>> frame = read_file_dataset(source, "feedback")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+from pathlib import Path
+
+import polars as pl
+
+from benefitboard.config import DatasetMapping, SourceConfig
+from canonical import SOURCE_ROW
+from connectors.canonicalize import to_canonical
+from connectors.errors import SourceError
+
+SOURCE_FILE = "_source_file"
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+_DELIMITERS = ",;\t|"
+
+
+def matching_files(source: SourceConfig, dataset: str) -> list[Path]:
+    """The files a dataset's ``path`` names, sorted so row numbering is stable."""
+    pattern = source.datasets[dataset].path
+    full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
+    files = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    if not files:
+        raise SourceError(
+            source.name,
+            dataset,
+            f"no file matches {pattern!r} (looked for {full})",
+            hint="check `path` in the workspace config",
+        )
+    return files
+
+
+def read_file_dataset(source: SourceConfig, dataset: str) -> pl.LazyFrame:
+    """Read every file of ``dataset`` and return one canonical LazyFrame.
+
+    Each file is canonicalised on its own, so ``_source_row`` counts data rows
+    (after the header) within that file and ``_source_file`` names it.
+    """
+    mapping = source.datasets[dataset]
+    parts = []
+    for path in matching_files(source, dataset):
+        raw = _read_raw(path, source.name, mapping)
+        canonical = to_canonical(raw, source=source.name, mapping=mapping, timezone=source.timezone)
+        parts.append(canonical.with_columns(pl.lit(path.name).alias(SOURCE_FILE)))
+    return pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+
+
+def _read_raw(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path, source, mapping.dataset)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, source, mapping)
+    raise SourceError(
+        source,
+        mapping.dataset,
+        f"{path.name}: unsupported file type {suffix!r}",
+        hint=f"use CSV ({', '.join(sorted(CSV_SUFFIXES))}) or Parquet",
+    )
+
+
+def _read_parquet(path: Path, source: str, dataset: str) -> pl.LazyFrame:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as error:  # polars raises several types for corrupt files
+        raise SourceError(
+            source,
+            dataset,
+            f"{path.name} is not a readable Parquet file ({type(error).__name__}: "
+            f"{str(error).splitlines()[0][:200]})",
+            hint="the file may be truncated or still being written; export it again",
+        ) from None
+    return frame.lazy()
+
+
+def _read_csv(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(source, mapping.dataset, f"{path.name} is empty (no header, no rows)")
+    text = _decode(data, path, source, mapping)
+    delimiter = mapping.delimiter or _sniff_delimiter(text)
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text),
+            separator=delimiter,
+            infer_schema=False,
+            quote_char='"',
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise SourceError(
+            source,
+            mapping.dataset,
+            f"{path.name} is not a well-formed CSV with delimiter {delimiter!r}: "
+            f"{str(error).splitlines()[0][:200]}",
+            hint="set `delimiter` in the workspace config if it was guessed wrong",
+        ) from None
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    return frame.lazy()
+
+
+def _decode(data: bytes, path: Path, source: str, mapping: DatasetMapping) -> str:
+    encoding = mapping.encoding
+    try:
+        text = data.decode(
+            "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
+        )
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            source,
+            mapping.dataset,
+            f"{path.name} is not valid {encoding} text (byte {error.start}, line {line})",
+            hint='set `encoding = "latin-1"` (or the file\'s real encoding) for this dataset',
+        ) from None
+    except LookupError:
+        raise SourceError(source, mapping.dataset, f"unknown encoding {encoding!r}") from None
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Guess the delimiter from the header and first lines; comma when unsure."""
+    sample = "\n".join(text[:65536].splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+__all__ = ["SOURCE_FILE", "SOURCE_ROW", "matching_files", "read_file_dataset"]

@@ -1,0 +1,115 @@
+"""What a KPI is: its identity, its unit and format, its direction and how it is computed.
+
+A ``Kpi`` says what the number is (label, unit, format, direction, default target),
+where it comes from (dataset, optional columns it needs) and how it is computed
+(``formula`` returns sufficient statistics per group, ``kind`` turns them into a
+value with an interval and a change test — see ``metrics.kinds``). ``format_value``
+renders it the same on every page and in every export.
+
+Formats: points (NPS, '42.1'), percent (fractions 0..1, '87.3%'), score ('5.2'),
+hours ('36.0 h'), currency ('€4.12'), currency0 ('€12,345'), count ('12,345'),
+index ('98.1'), decimal (``decimals`` places, for custom KPIs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from metrics.kinds import KINDS
+from metrics.settings import MetricSettings
+from metrics.stats import Estimate
+from metrics.view import KpiView
+
+Direction = Literal["higher", "lower"]
+Group = Literal["benefit", "amazon", "growth"]
+Formula = Callable[[KpiView], pl.DataFrame]
+Breakdown = Callable[[Mapping[str, Any], MetricSettings], dict[str, Estimate]]
+
+FORMATS = (
+    "points",
+    "percent",
+    "score",
+    "hours",
+    "currency",
+    "currency0",
+    "count",
+    "index",
+    "decimal",
+)
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI, declared once. ``format_value`` renders it the same everywhere."""
+
+    id: str
+    label: str
+    unit: str
+    format: str
+    direction: Direction
+    dataset: str
+    description: str
+    default_target: float | None
+    group: Group
+    kind: str
+    formula: Formula = field(repr=False, compare=False)
+    columns: tuple[str, ...] = ()
+    """Optional canonical columns of ``dataset`` the KPI cannot do without."""
+    lookback: bool = False
+    """True when the formula needs days before the period (starting MRR)."""
+    decimals: int = 1
+    breakdown: Breakdown | None = field(default=None, repr=False, compare=False)
+    adapt: Callable[[Kpi, MetricSettings], Kpi] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(
+                f"KPI {self.id!r}: format must be one of {FORMATS}, got {self.format!r}"
+            )
+        if self.kind not in KINDS:
+            raise ValueError(f"KPI {self.id!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        if self.direction not in ("higher", "lower"):
+            raise ValueError(f"KPI {self.id!r}: direction must be 'higher' or 'lower'")
+
+    def for_settings(self, settings: MetricSettings) -> Kpi:
+        """The KPI as it reads under ``settings`` (e.g. CES on a lower-is-better effort scale)."""
+        return self.adapt(self, settings) if self.adapt else self
+
+    def format_value(self, value: float | None, currency: str = "EUR") -> str:
+        """'42.1' (points), '87.3%' (percent), '5.2' (score), '36.0 h', '€4.12', '12,345'."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "—"
+        d = self.decimals
+        if self.format == "percent":
+            return f"{100 * value:.{d}f}%"
+        if self.format == "hours":
+            return f"{value:.{d}f} h"
+        if self.format in ("currency", "currency0"):
+            symbol = _CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+            places = 2 if self.format == "currency" else 0
+            sign = "−" if value < 0 else ""
+            return f"{sign}{symbol}{abs(value):,.{places}f}"
+        if self.format == "count":
+            return f"{value:,.0f}"
+        return f"{value:,.{d}f}"
+
+    def format_delta(self, delta: float | None, currency: str = "EUR") -> str:
+        """A change with its sign: '+2.5' points, '−1.2 pp' for shares, '+€0.40'."""
+        if delta is None or (isinstance(delta, float) and math.isnan(delta)):
+            return "—"
+        sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        if self.format == "percent":
+            return f"{sign}{100 * abs(delta):.{self.decimals}f} pp"
+        return sign + self.format_value(abs(delta), currency)
+
+    def better(self, delta: float) -> bool:
+        """Whether a change of ``delta`` is an improvement for this KPI."""
+        return delta > 0 if self.direction == "higher" else delta < 0

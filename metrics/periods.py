@@ -1,0 +1,127 @@
+"""Reporting periods: absolute local dates, inclusive at both ends.
+
+A period is what a leader names in a review ("1–31 March"): dates in the reporting
+time zone, not UTC instants. Comparisons are periods too, so the same code computes
+"this month" and "the month before" or "the same month last year".
+
+Example:
+    >>> from datetime import date
+    >>> p = Period(date(2024, 3, 1), date(2024, 3, 31))
+    >>> p.days, str(p.previous()), str(p.year_ago())
+    (31, '2024-01-30 – 2024-02-29', '2023-03-01 – 2023-03-31')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Literal
+
+Grain = Literal["day", "week", "month", "quarter"]
+GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates ``start``..``end``, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError(f"period starts after it ends: {self.start} > {self.end}")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        return self.shift(-self.days)
+
+    def year_ago(self) -> Period:
+        """The same dates one year earlier (29 February becomes 28 February)."""
+        return Period(_year_earlier(self.start), _year_earlier(self.end))
+
+    def shift(self, days: int) -> Period:
+        step = timedelta(days=days)
+        return Period(self.start + step, self.end + step)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+class Comparison(StrEnum):
+    """What a period is compared with."""
+
+    PREVIOUS = "previous"
+    YEAR_AGO = "year_ago"
+    NONE = "none"
+
+    def period_for(self, period: Period) -> Period | None:
+        """The comparison period of ``period`` (None for ``NONE``).
+
+        >>> from datetime import date
+        >>> Comparison("previous").period_for(Period(date(2024, 1, 8), date(2024, 1, 14)))
+        Period(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 7))
+        """
+        if self is Comparison.PREVIOUS:
+            return period.previous()
+        if self is Comparison.YEAR_AGO:
+            return period.year_ago()
+        return None
+
+
+def bucket_start(day: date, grain: Grain) -> date:
+    """First day of the calendar bucket holding ``day`` (weeks start on Monday)."""
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    raise ValueError(f"unknown grain {grain!r}; expected one of {GRAINS}")
+
+
+def next_bucket_start(start: date, grain: Grain) -> date:
+    if grain == "day":
+        return start + timedelta(days=1)
+    if grain == "week":
+        return start + timedelta(days=7)
+    months = 1 if grain == "month" else 3
+    month_index = start.month - 1 + months
+    return date(start.year + month_index // 12, month_index % 12 + 1, 1)
+
+
+def buckets(period: Period, grain: Grain) -> list[tuple[date, Period]]:
+    """Calendar buckets covering ``period``: (calendar bucket start, the part inside the period).
+
+    >>> from datetime import date
+    >>> period = Period(date(2024, 1, 30), date(2024, 2, 2))
+    >>> [(start.isoformat(), str(inside)) for start, inside in buckets(period, "month")]
+    [('2024-01-01', '2024-01-30 – 2024-01-31'), ('2024-02-01', '2024-02-01 – 2024-02-02')]
+    """
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain {grain!r}; expected one of {GRAINS}")
+    result = []
+    start = bucket_start(period.start, grain)
+    while start <= period.end:
+        following = next_bucket_start(start, grain)
+        inside = Period(max(start, period.start), min(following - timedelta(days=1), period.end))
+        result.append((start, inside))
+        start = following
+    return result
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

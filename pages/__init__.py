@@ -1,0 +1,1 @@
+"""Pages: read URL state, call metrics, draw. No SQL and no file I/O here."""

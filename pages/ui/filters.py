@@ -1,0 +1,128 @@
+"""The shared filter bar: period, comparison, grain and segment filters, mirrored in the URL.
+
+Why one bar for every page: a product manager who narrows to "North, last 90
+days" and then switches page expects the same slice; and the URL carries it,
+so a copied link reopens it. Widgets are seeded from the URL once per session,
+and every change is written back to ``st.query_params``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import streamlit as st
+
+from pages.ui.state import COMPARISONS, GRAINS, ViewState, parse_view, view_to_params
+
+PERIOD_PRESETS = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Last 365 days": 365}
+COMPARISON_LABELS = {
+    "previous": "Previous period",
+    "year": "Same period last year",
+    "none": "No comparison",
+}
+CUSTOM = "Custom dates"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The absolute dates the view resolves to, and the comparison period."""
+
+    start: date
+    end: date
+    comparison_start: date | None
+    comparison_end: date | None
+
+
+def read_view(
+    segment_values: Mapping[str, Sequence[str]], kpis: Sequence[str]
+) -> tuple[ViewState, list[str]]:
+    """The view from the URL (once per session) or from the widgets (after that)."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    return parse_view(params, segment_values=segment_values, kpis=kpis)
+
+
+def filter_bar(
+    view: ViewState,
+    segment_values: Mapping[str, Sequence[str]],
+    data_start: date,
+    data_end: date,
+) -> ViewState:
+    """Draw the filters in the sidebar; return the view they now describe and update the URL."""
+    sidebar = st.sidebar
+    sidebar.markdown("### Filters")
+    preset_names = [*PERIOD_PRESETS, CUSTOM]
+    initial = CUSTOM if view.start else _preset_name(view.last_days)
+    preset = sidebar.selectbox(
+        "Period", preset_names, index=preset_names.index(initial), key="filter_period"
+    )
+    if preset == CUSTOM:
+        default = (view.start or data_end - timedelta(days=29), view.end or data_end)
+        chosen = sidebar.date_input(
+            "Dates", value=default, min_value=data_start, max_value=data_end, key="filter_dates"
+        )
+        if isinstance(chosen, Sequence) and len(chosen) == 2:
+            view = view.with_(start=chosen[0], end=chosen[1], last_days=None)
+    else:
+        view = view.with_(start=None, end=None, last_days=PERIOD_PRESETS[preset])
+    comparison = sidebar.selectbox(
+        "Compare with",
+        COMPARISONS,
+        index=COMPARISONS.index(view.comparison),
+        format_func=COMPARISON_LABELS.get,
+        key="filter_comparison",
+    )
+    grain = sidebar.selectbox(
+        "Trend grain", GRAINS, index=GRAINS.index(view.grain), key="filter_grain"
+    )
+    segments: dict[str, tuple[str, ...]] = {}
+    for segment, values in segment_values.items():
+        picked = sidebar.multiselect(
+            segment.replace("_", " ").capitalize(),
+            list(values),
+            default=[v for v in view.segments.get(segment, ()) if v in values],
+            key=f"filter_seg_{segment}",
+            placeholder="All",
+        )
+        if picked:
+            segments[segment] = tuple(picked)
+    view = view.with_(comparison=comparison, grain=grain, segments=segments)
+    _write_url(view)
+    return view
+
+
+def resolve_period(view: ViewState, data_end: date) -> Period:
+    """Absolute dates: pinned dates as given, relative ones counted back from the data."""
+    if view.start and view.end:
+        start, end = view.start, view.end
+    else:
+        end = data_end
+        start = end - timedelta(days=(view.last_days or 30) - 1)
+    days = (end - start).days + 1
+    if view.comparison == "previous":
+        return Period(start, end, start - timedelta(days=days), start - timedelta(days=1))
+    if view.comparison == "year":
+        return Period(start, end, _year_ago(start), _year_ago(end))
+    return Period(start, end, None, None)
+
+
+def _year_ago(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _preset_name(days: int | None) -> str:
+    for name, preset_days in PERIOD_PRESETS.items():
+        if preset_days == days:
+            return name
+    return "Last 30 days"
+
+
+def _write_url(view: ViewState) -> None:
+    wanted = view_to_params(view)
+    current = {key: st.query_params.get(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)

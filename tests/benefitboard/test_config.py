@@ -1,0 +1,105 @@
+"""Workspace config: the demo parses, and each kind of mistake names the file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benefitboard.config import ConfigError, load_workspace
+from benefitboard.workspace import DEMO_CONFIG
+
+MINIMAL = """
+[workspace]
+name = "Shop"
+timezone = "Europe/Berlin"
+
+[sources.db]
+kind = "sql"
+url = "sqlite:///data/shop.sqlite"
+
+[sources.db.datasets.responses]
+table = "answers"
+segments = ["plan"]
+columns = { response_id = "id", responded_at = "created" }
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "benefitboard.toml"
+    path.write_text(text)
+    return path
+
+
+def test_demo_workspace_declares_every_dataset_with_targets_and_custom_kpis():
+    workspace = load_workspace(DEMO_CONFIG)
+    assert set(workspace.datasets()) == {
+        "responses", "contacts", "orders", "selection", "prices",
+        "acquisition", "revenue", "feedback", "events", "kpi_values",
+    }  # fmt: skip
+    assert workspace.segments("responses") == ("plan", "region", "channel")
+    assert workspace.timezone == "Europe/Berlin"
+    assert workspace.targets["nps"] == 35.0
+    assert [k.id for k in workspace.custom_kpis] == ["app_rating", "return_refund_days"]
+    assert workspace.custom_kpis[1].direction == "lower"
+    assert workspace.store_dir == DEMO_CONFIG.parent / "store"
+
+
+def test_minimal_config_fills_defaults_and_resolves_mapping(tmp_path):
+    workspace = load_workspace(write(tmp_path, MINIMAL))
+    mapping = workspace.sources["db"].datasets["responses"]
+    assert mapping.source_column("response_id") == "id"
+    assert mapping.source_column("score") == "score"  # unmapped columns keep their name
+    assert workspace.min_sample == 30
+    assert workspace.csat_scale == (1, 5)
+    assert workspace.dataset_source("orders") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "expected"),
+    [
+        (('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'), "workspace.timezone", "IANA"),
+        (('kind = "sql"', 'kind = "ftp"'), "sources.db.kind", "one of"),
+        (('table = "answers"', 'table = "answers"\nquery = "select 1"'), "sources.db.datasets"
+         ".responses", "exactly one of"),
+        (("response_id = ", "respondent = "), "sources.db.datasets.responses.columns.respondent",
+         "not a canonical column"),
+        (('segments = ["plan"]', 'segments = "plan"'), "sources.db.datasets.responses.segments",
+         "list of column names"),
+        (("[sources.db.datasets.responses]", "[sources.db.datasets.answers]"),
+         "sources.db.datasets.answers", "unknown dataset"),
+        (('url = "sqlite:///data/shop.sqlite"', 'url = "postgresql://u:pw@db/shop"'),
+         "sources.db.url", "secrets.toml"),
+        (('name = "Shop"', 'name = "Shop"\nmin_sampel = 5'), "workspace", "unknown key"),
+    ],
+)  # fmt: skip
+def test_a_wrong_config_names_the_file_the_key_and_what_was_expected(
+    tmp_path, change, key, expected
+):
+    path = write(tmp_path, MINIMAL.replace(*change))
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(path)
+    assert caught.value.key == key
+    assert expected in caught.value.problem
+    assert str(path) in str(caught.value)
+
+
+def test_a_dataset_may_come_from_only_one_source(tmp_path):
+    twice = MINIMAL + '\n[sources.files]\nkind = "files"\n[sources.files.datasets.responses]\n'
+    twice += 'path = "r.csv"\n'
+    with pytest.raises(ConfigError, match="already provided by source 'db'"):
+        load_workspace(write(tmp_path, twice))
+
+
+def test_invalid_toml_and_missing_file_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_workspace(write(tmp_path, "[workspace\n"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_workspace(tmp_path / "nope.toml")
+
+
+def test_custom_kpi_with_unknown_aggregation_is_rejected(tmp_path):
+    text = MINIMAL + '\n[[custom_kpis]]\nid = "rating"\naggregation = "median"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(write(tmp_path, text))
+    assert caught.value.key == "custom_kpis[0].aggregation"

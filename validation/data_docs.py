@@ -1,0 +1,99 @@
+"""Great Expectations Data Docs (static HTML) for the validation results of one refresh.
+
+Why Data Docs: a data engineer fixing a source wants GX's own per-expectation
+report (observed values, unexpected examples) beside our quarantine table; it
+is a folder of HTML anyone can open or publish, no server needed.
+
+How (GX 1.24): the results already exist, so nothing is validated again. A
+private in-memory context gets a local ``SiteBuilder`` whose store is
+``target_dir``; each dataset's suite and validation result go into that
+context's stores under a ``ValidationResultIdentifier`` (suite, run, source),
+and ``build_data_docs`` renders them. The context is built directly (not with
+``gx.get_context``) so it never replaces the process's validation context as
+GX's "current project". The checkpoint route with ``UpdateDataDocsAction``
+would re-run every suite on the data, which the refresh has already done.
+
+Example:
+    >>> build_data_docs([responses_validation], Path("store/docs/run-42"))  # doctest: +SKIP
+    PosixPath('/.../store/docs/run-42/index.html')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from validation.runner import DatasetValidation
+
+SITE_NAME = "benefitboard"
+
+
+def build_data_docs(
+    results_of_a_run: Iterable[DatasetValidation],
+    target_dir: Path,
+    *,
+    run_name: str | None = None,
+    run_time: datetime | None = None,
+) -> Path:
+    """Write Data Docs for a run's dataset validations into ``target_dir``; return index.html.
+
+    ``run_name``/``run_time`` label the run in the docs (default: now, UTC).
+    Validations without a GX result (none so far) are skipped.
+    """
+    from great_expectations.core import ExpectationSuite
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context import EphemeralDataContext
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    target_dir = Path(target_dir).resolve()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        data_docs_sites={
+            SITE_NAME: {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(target_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    context = EphemeralDataContext(project_config=config)
+    run_time = run_time or datetime.now(UTC)
+    run_id = RunIdentifier(
+        run_name=run_name or run_time.strftime("%Y%m%dT%H%M%SZ"), run_time=run_time
+    )
+    for validation in results_of_a_run:
+        result = validation.gx_result
+        if result is None:
+            continue
+        suite_name = result.suite_name
+        suite_id = ExpectationSuiteIdentifier(name=suite_name)
+        configs = [r.expectation_config for r in result.results]
+        context.expectations_store.set(suite_id, ExpectationSuite(suite_name, expectations=configs))
+        result.meta["run_id"] = run_id
+        result.meta["validation_time"] = run_time
+        result.meta["source"] = validation.source
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id,
+            run_id=run_id,
+            batch_identifier=f"{validation.source}.{validation.dataset}",
+        )
+        context.validation_results_store.set(key, result)
+    context.build_data_docs(site_names=[SITE_NAME])
+    return target_dir / "index.html"
