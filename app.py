@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from benefitboard.config import WorkspaceConfig
 from benefitboard.secrets import mask_url
 from pages.ui import data
+from pages.ui.auth import Access, require_access
 from pages.ui.context import (
     PageContext,
     data_date_range,
@@ -19,12 +21,31 @@ from pages.ui.context import (
 )
 from pages.ui.filters import filter_bar, read_view, resolve_period
 from pages.ui.refresh import refresh_button
+from pages.ui.screen import screen_clock, screen_requested, screen_style
+from pages.ui.share import share_panel
+from pages.ui.text import escape_markdown
+from pages.ui.trust import data_banner
 
-st.set_page_config(page_title="Benefitboard", page_icon="📈", layout="wide")
+SCREEN = screen_requested()
+"""Leadership-screen mode (`?screen=1`): no sidebar or widgets, large type, rotation."""
+st.set_page_config(
+    page_title="Benefitboard",
+    page_icon="📈",
+    layout="wide",
+    initial_sidebar_state="collapsed" if SCREEN else "auto",
+)
 
 PAGES = {
     "Leadership": [
         st.Page("pages/overview.py", title="Executive overview", icon="📊", default=True),
+        st.Page("pages/benefits.py", title="Customer benefit", icon="🚚", url_path="benefits"),
+        st.Page("pages/growth.py", title="Growth", icon="📈", url_path="growth"),
+    ],
+    "Drill-down": [
+        st.Page("pages/drilldown.py", title="Survey drill-down", icon="🔎", url_path="drilldown"),
+        st.Page("pages/verbatims.py", title="Verbatims", icon="💬", url_path="verbatims"),
+        st.Page("pages/effort.py", title="Effort priorities", icon="🧗", url_path="effort"),
+        st.Page("pages/feedback.py", title="Feedback themes", icon="🗂️", url_path="feedback"),
     ],
     "Data": [
         st.Page("pages/data_quality.py", title="Data quality", icon="🛡️", url_path="data-quality"),
@@ -32,14 +53,28 @@ PAGES = {
 }
 
 
-def prepare_context() -> PageContext | None:
-    """Open the workspace and snapshot, draw the filter bar, and hand the pages their context."""
+def open_workspace() -> WorkspaceConfig | None:
     try:
-        workspace = data.workspace()
+        return data.workspace()
     except Exception as error:  # a broken config must be readable, not a traceback
-        st.error(f"The workspace config cannot be used: {mask_url(str(error))}")
+        st.error(f"The workspace config cannot be used: {escape_markdown(mask_url(str(error)))}")
         return None
-    st.sidebar.caption(f"Workspace: **{workspace.name}**")
+
+
+def visible_pages(access: Access | None) -> dict:
+    """Viewers do not get the page of customers' own words."""
+    if access is None or access.sees_customer_data:
+        return PAGES
+    return {
+        section: [page for page in pages if page.url_path not in ANALYST_PAGES]
+        for section, pages in PAGES.items()
+    }
+
+
+def prepare_context(workspace: WorkspaceConfig, access: Access) -> PageContext | None:
+    """Open the snapshot, draw the filter bar, and hand the pages their context."""
+    if not SCREEN:
+        st.sidebar.caption(f"Workspace: **{workspace.name}**")
     view, notices = read_view({}, [])
     try:
         snapshot = data.snapshot(view.asof)
@@ -63,19 +98,40 @@ def prepare_context() -> PageContext | None:
     for notice in notices:
         st.toast(notice, icon="⚠️")
     data_start, data_end = data_date_range(snapshot, workspace.timezone)
-    view = filter_bar(view, segment_values, data_start, data_end)
-    refresh_button(workspace)
-    if view.asof:
-        st.sidebar.info(f"Pinned to snapshot {snapshot.id}: numbers will not change.")
-    else:
-        st.sidebar.caption(f"Data snapshot {snapshot.id}")
+    if not SCREEN:  # the screen shows exactly the view its URL describes, with no widgets
+        view = filter_bar(view, segment_values, data_start, data_end)
+        refresh_button(workspace)
+        if view.asof:
+            st.sidebar.info(f"Pinned to snapshot {snapshot.id}: numbers will not change.")
+        else:
+            st.sidebar.caption(f"Data snapshot {snapshot.id}")
     context = PageContext(
-        workspace, snapshot, frames, view, resolve_period(view, data_end), segment_values
+        workspace,
+        snapshot,
+        frames,
+        view,
+        resolve_period(view, data_end),
+        segment_values,
+        page_path=navigation.url_path,
+        access=access,
     )
     set_page_context(context)
+    data_banner(snapshot)
+    if not SCREEN:
+        share_panel(context)
     return context
 
 
-navigation = st.navigation(PAGES)
-prepare_context()
+# Pages a leadership screen may rotate through (`show=overview,benefits`), by URL name.
+SCREEN_PAGES = {page.url_path or "overview": page for pages in PAGES.values() for page in pages}
+ANALYST_PAGES = {"verbatims"}
+
+workspace = open_workspace()
+access = require_access(workspace, screen=SCREEN) if workspace is not None else None
+navigation = st.navigation(visible_pages(access), position="hidden" if SCREEN else "sidebar")
+context = prepare_context(workspace, access) if workspace is not None else None
+if SCREEN:
+    screen_style()
 navigation.run()
+if SCREEN:
+    screen_clock(context, navigation.url_path or "overview", SCREEN_PAGES)

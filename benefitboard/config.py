@@ -87,6 +87,19 @@ class CustomKpiConfig:
 
 
 @dataclass(frozen=True)
+class AccessConfig:
+    """Who may open the dashboard once sign-in is configured, and with which role.
+
+    Entries are e-mail addresses or domains written ``@example.com``. Analysts
+    also see customers' words, quarantined rows and downloads; viewers see
+    KPIs and charts.
+    """
+
+    analysts: tuple[str, ...] = ()
+    viewers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkspaceConfig:
     """Everything a workspace declares; paths are already resolved against the file's folder."""
 
@@ -104,6 +117,10 @@ class WorkspaceConfig:
     expectations: tuple[Mapping[str, Any], ...] = ()
     max_age_hours: Mapping[str, float] = field(default_factory=dict)
     keep_snapshots: int = 20
+    pin_retention_days: int = 365
+    access: AccessConfig = field(default_factory=lambda: AccessConfig())
+    taxonomy: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Feedback theme -> keywords that tag survey comments and contact notes into it."""
 
     @property
     def base_dir(self) -> Path:
@@ -184,14 +201,15 @@ class _Reader:
         self.unknown_keys(
             raw,
             "",
-            {"workspace", "sources", "targets", "custom_kpis", "expectations", "freshness"},
+            {"workspace", "sources", "targets", "custom_kpis", "expectations", "freshness"}
+            | {"access", "taxonomy"},
         )
         ws = self.table(raw, "", "workspace", required=True)
         self.unknown_keys(
             ws,
             "workspace",
             {"name", "timezone", "store", "min_sample", "csat_scale", "ces_scale", "currency"}
-            | {"keep_snapshots"},
+            | {"keep_snapshots", "pin_retention_days"},
         )
         tz = self.timezone(self.get(ws, "workspace", "timezone", str, "UTC"), "workspace.timezone")
         csat = ws.get("csat_scale", [1, 5])
@@ -226,7 +244,25 @@ class _Reader:
             expectations=self.expectations(raw.get("expectations", [])),
             max_age_hours=self.freshness(self.table(raw, "", "freshness")),
             keep_snapshots=self.get(ws, "workspace", "keep_snapshots", int, 20),
+            pin_retention_days=self.get(ws, "workspace", "pin_retention_days", int, 365),
+            access=self.access(self.table(raw, "", "access")),
+            taxonomy=self.taxonomy(self.table(raw, "", "taxonomy")),
         )
+
+    def access(self, raw: Mapping[str, Any]) -> AccessConfig:
+        self.unknown_keys(raw, "access", {"analysts", "viewers"})
+        lists = {}
+        for role in ("analysts", "viewers"):
+            entries = raw.get(role, [])
+            if not isinstance(entries, list) or not all(
+                isinstance(e, str) and "@" in e and " " not in e for e in entries
+            ):
+                raise self.fail(
+                    f"access.{role}",
+                    f"expected a list of e-mail addresses or '@domain' entries, got {entries!r}",
+                )
+            lists[role] = tuple(e.strip().lower() for e in entries)
+        return AccessConfig(**lists)
 
     def source(self, name: str, raw: Any) -> SourceConfig:
         key = f"sources.{name}"
@@ -383,6 +419,31 @@ class _Reader:
                     "expected a Great Expectations class name like 'ExpectColumnValuesToBeBetween'",
                 )
         return tuple(raw)
+
+    def taxonomy(self, raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+        """``[taxonomy.themes.NAME] keywords = [...]``: the words and phrases that mean a theme."""
+        self.unknown_keys(raw, "taxonomy", {"themes"})
+        taxonomy: dict[str, tuple[str, ...]] = {}
+        for theme, body in self.table(raw, "taxonomy", "themes").items():
+            key = f"taxonomy.themes.{theme}"
+            if not theme.strip():
+                raise self.fail(key, "a theme needs a name")
+            if not isinstance(body, dict):
+                raise self.fail(key, f"expected a table with `keywords`, got {body!r}")
+            self.unknown_keys(body, key, {"keywords"})
+            keywords = body.get("keywords")
+            if not (
+                isinstance(keywords, list)
+                and keywords
+                and all(isinstance(k, str) and k.strip("* ") for k in keywords)
+            ):
+                raise self.fail(
+                    f"{key}.keywords",
+                    'expected a non-empty list of words or phrases, e.g. ["referral*", '
+                    f'"refer a friend"] (a trailing * allows any ending), got {keywords!r}',
+                )
+            taxonomy[theme] = tuple(k.strip() for k in keywords)
+        return taxonomy
 
     def _check_each_dataset_once(self, sources: Mapping[str, SourceConfig]) -> None:
         seen: dict[str, str] = {}

@@ -6,7 +6,16 @@ This is the only path by which data reaches the dashboard, and it is where
 - a dataset that fails as a whole (unreadable source, missing column, empty,
   stale, implausible row count) keeps the last good data in force, and the
   manifest says so, so every tile built on it can carry a banner;
-- the new snapshot becomes current only once it is completely written.
+- the new snapshot becomes current only once it is completely written, so the
+  dashboard can stay open during a refresh and a refresh can be killed at any
+  point (the next one removes what it left behind and marks its run
+  "interrupted");
+- one refresh at a time per store (``store.lock``): a second one waits.
+
+Each dataset is written into the snapshot's staging folder as soon as it is
+validated, and its rows are let go, so memory holds one dataset at a time.
+The run's Great Expectations Data Docs are built last and stored in the
+snapshot (``data_docs.zip``).
 
 Example:
     >>> report = refresh_workspace(Path("workspaces/demo/benefitboard.toml"))  # doctest: +SKIP
@@ -16,9 +25,11 @@ Example:
 
 from __future__ import annotations
 
+import re
+import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,8 +39,11 @@ from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.secrets import mask_url
 from canonical import dataset_spec
 from connectors import SourceError, read_dataset
-from store import DatasetEntry, Snapshot, current_snapshot, prune_snapshots, write_snapshot
+from store import DatasetEntry, Snapshot, current_snapshot, prune_snapshots
+from store.lock import refresh_lock
+from store.pins import active_pins
 from store.runlog import RunLog
+from store.snapshots import SnapshotWriter
 from validation import (
     DatasetContract,
     DatasetValidation,
@@ -38,6 +52,20 @@ from validation import (
 )
 
 Progress = Callable[[float, str], None]
+PROBLEM_LENGTH = 180
+
+
+@dataclass
+class DatasetTiming:
+    """Seconds one dataset spent in each step, for the benchmark and the run log."""
+
+    read: float = 0.0
+    validate: float = 0.0
+    write: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.read + self.validate + self.write
 
 
 @dataclass
@@ -49,7 +77,8 @@ class DatasetOutcome:
     quarantine: pl.DataFrame | None = None
     expectation_rows: list[dict] = field(default_factory=list)
     rows_read: int = 0
-    seconds: float = 0.0
+    timing: DatasetTiming = field(default_factory=DatasetTiming)
+    validation: DatasetValidation | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +88,12 @@ class RefreshReport:
     run_id: int
     snapshot_id: str
     status: str
-    """ok (every dataset fresh and valid), partial (some carried or failed), failed."""
+    """ok (every dataset fresh and valid), partial (some stale, carried or failed), failed."""
     datasets: tuple[DatasetEntry, ...]
     seconds: float
+    timings: Mapping[str, DatasetTiming] = field(default_factory=dict)
+    docs_seconds: float = 0.0
+    """Building and storing the Great Expectations Data Docs."""
 
     def summary(self) -> str:
         lines = [f"snapshot {self.snapshot_id}: {self.status} in {self.seconds:.1f} s"]
@@ -82,64 +114,67 @@ def refresh_workspace(
 ) -> RefreshReport:
     """Load, validate and snapshot every dataset of a workspace."""
     workspace = config if isinstance(config, WorkspaceConfig) else load_workspace(config)
-    now = now or datetime.now(UTC)
     report = progress or (lambda fraction, message: None)
+    with refresh_lock(workspace.store_dir, on_wait=lambda message: report(0.0, message)):
+        return _refresh(workspace, now or datetime.now(UTC), report)
+
+
+def _refresh(workspace: WorkspaceConfig, now: datetime, report: Progress) -> RefreshReport:
     started = time.perf_counter()
     log = RunLog(workspace.store_dir)
+    log.close_interrupted_runs()
     run_id = log.start_run(now)
-    previous = current_snapshot(workspace.store_dir)
-    datasets = workspace.datasets()
-    report(0.0, "Preparing the validation suites")
-    contracts = contracts_for_workspace(workspace)
-    outcomes: list[DatasetOutcome] = []
-    for index, dataset in enumerate(datasets):
-        base = index / len(datasets)
-        step = 1 / len(datasets)
-        outcome = _refresh_dataset(workspace, contracts, dataset, previous, now, report, base, step)
-        outcomes.append(outcome)
-    report(0.97, "Writing the snapshot")
-    snapshot = write_snapshot(
-        workspace.store_dir,
-        entries=[o.entry for o in outcomes],
-        frames={o.entry.dataset: o.frame for o in outcomes if o.frame is not None},
-        quarantines={o.entry.dataset: o.quarantine for o in outcomes if o.quarantine is not None},
-        carried_from=previous,
-        run_id=run_id,
-        now=now,
-    )
-    for outcome in outcomes:
-        entry = outcome.entry
-        log.record_dataset(
+    try:
+        previous = current_snapshot(workspace.store_dir)
+        report(0.0, "Preparing the validation suites")
+        contracts = contracts_for_workspace(workspace)
+        datasets = workspace.datasets()
+        outcomes: list[DatasetOutcome] = []
+        with SnapshotWriter(workspace.store_dir, now=now, carried_from=previous) as writer:
+            for index, dataset in enumerate(datasets):
+                base, step = 0.9 * index / len(datasets), 0.9 / len(datasets)
+                outcome = _refresh_dataset(
+                    workspace, contracts, dataset, previous, now, report, base, step
+                )
+                report(base + step * 0.9, f"{outcome.entry.source} › {dataset}: writing")
+                write_started = time.perf_counter()
+                writer.add(outcome.entry, frame=outcome.frame, quarantine=outcome.quarantine)
+                outcome.timing.write = time.perf_counter() - write_started
+                _record_dataset(log, run_id, outcome)
+                _let_rows_go(outcome)
+                outcomes.append(outcome)
+            report(0.92, "Building the Great Expectations Data Docs")
+            docs_started = time.perf_counter()
+            docs_problem = _attach_data_docs(writer, outcomes, run_id, now)
+            docs_seconds = time.perf_counter() - docs_started
+            report(0.97, "Publishing the snapshot")
+            snapshot = writer.commit(run_id=run_id)
+    except BaseException as error:
+        stopped = isinstance(error, KeyboardInterrupt | SystemExit)
+        log.finish_run(
             run_id,
-            source=entry.source,
-            dataset=entry.dataset,
-            status=entry.status,
-            rows_read=outcome.rows_read,
-            rows_valid=entry.rows if entry.status in ("ok", "stale") else 0,
-            rows_quarantined=entry.quarantined,
-            newest_record=entry.newest_record,
-            failures=entry.failures,
-            seconds=outcome.seconds,
+            status="interrupted" if stopped else "failed",
+            snapshot_id=None,
+            message=mask_url(f"the refresh stopped: {type(error).__name__}: {error}"),
+            seconds=time.perf_counter() - started,
         )
-        log.record_expectations(run_id, entry.dataset, outcome.expectation_rows)
-    statuses = {o.entry.status for o in outcomes}
-    if statuses == {"ok"}:
-        status = "ok"
-    elif statuses & {"ok", "stale"}:
-        status = "partial"
-    else:
-        status = "failed"
+        raise
+    status = _run_status(outcomes)
     seconds = time.perf_counter() - started
-    log.finish_run(
-        run_id,
-        status=status,
-        snapshot_id=snapshot.id,
-        message=_run_message(outcomes),
-        seconds=seconds,
-    )
-    prune_snapshots(workspace.store_dir, workspace.keep_snapshots)
+    message = _run_message(outcomes) + (f"; {docs_problem}" if docs_problem else "")
+    log.finish_run(run_id, status=status, snapshot_id=snapshot.id, message=message, seconds=seconds)
+    pinned = active_pins(workspace.store_dir, workspace.pin_retention_days, now)
+    prune_snapshots(workspace.store_dir, workspace.keep_snapshots, pinned=pinned)
     report(1.0, f"Snapshot {snapshot.id} is current ({status})")
-    return RefreshReport(run_id, snapshot.id, status, tuple(o.entry for o in outcomes), seconds)
+    return RefreshReport(
+        run_id,
+        snapshot.id,
+        status,
+        tuple(o.entry for o in outcomes),
+        seconds,
+        timings={o.entry.dataset: o.timing for o in outcomes},
+        docs_seconds=docs_seconds,
+    )
 
 
 def _refresh_dataset(
@@ -154,6 +189,7 @@ def _refresh_dataset(
 ) -> DatasetOutcome:
     source = workspace.dataset_source(dataset)
     assert source is not None  # datasets() only lists datasets some source provides
+    timing = DatasetTiming()
     started = time.perf_counter()
     report(base, f"{source.name} › {dataset}: reading")
     try:
@@ -161,29 +197,31 @@ def _refresh_dataset(
             source,
             dataset,
             progress=lambda rows: report(
-                base + step * 0.3, f"{source.name} › {dataset}: {rows:,} rows"
+                base + step * 0.3, f"{source.name} › {dataset}: {rows:,} rows read"
             ),
         ).collect()
     except SourceError as error:
-        return _keep_last_good(dataset, source.name, [mask_url(str(error))], previous, started)
+        timing.read = time.perf_counter() - started
+        failures = [mask_url(str(error))]
+        return _keep_last_good(
+            dataset, source.name, failures, _short(error.problem), previous, timing
+        )
     except Exception as error:  # an unexpected driver error must not stop the other datasets
+        timing.read = time.perf_counter() - started
         message = f"source {source.name!r}, dataset {dataset!r}: {type(error).__name__}: {error}"
-        return _keep_last_good(dataset, source.name, [mask_url(message)], previous, started)
+        problem = _short(f"{type(error).__name__}: {error}")
+        return _keep_last_good(dataset, source.name, [mask_url(message)], problem, previous, timing)
+    timing.read = time.perf_counter() - started
     report(base + step * 0.5, f"{source.name} › {dataset}: validating {frame.height:,} rows")
-    previous_entry = previous.datasets.get(dataset) if previous else None
-    previous_rows = (
-        previous_entry.rows + previous_entry.quarantined
-        if previous_entry and previous_entry.status in ("ok", "stale")
-        else None
-    )
     checked = validate_dataset(
         dataset,
         frame,
         contracts[dataset],
         source=source.name,
         now=now,
-        previous_row_count=previous_rows,
+        previous_row_count=_previous_row_count(previous, dataset),
     )
+    timing.validate = checked.seconds
     expectation_rows = [
         {
             "expectation": r.expectation_type,
@@ -194,10 +232,14 @@ def _refresh_dataset(
         }
         for r in checked.results
     ]
-    if not checked.ok and not _only_stale(checked):
-        outcome = _keep_last_good(dataset, source.name, checked.dataset_failures, previous, started)
+    newest = _newest(checked.valid, dataset)
+    if not checked.ok and not (_only_stale(checked) and _not_older(newest, previous, dataset)):
+        problem = _short(_first_problem(checked))
+        outcome = _keep_last_good(
+            dataset, source.name, checked.dataset_failures, problem, previous, timing
+        )
         outcome.rows_read, outcome.expectation_rows = frame.height, expectation_rows
-        outcome.quarantine = checked.quarantine
+        outcome.validation = checked
         return outcome
     entry = DatasetEntry(
         dataset=dataset,
@@ -207,8 +249,9 @@ def _refresh_dataset(
         rows=checked.valid.height,
         quarantined=checked.quarantine.height,
         loaded_at=now.isoformat(timespec="seconds"),
-        newest_record=_newest(checked.valid, dataset),
+        newest_record=newest,
         segments=workspace.segments(dataset),
+        problem=None if checked.ok else _short(_first_problem(checked)),
     )
     return DatasetOutcome(
         entry,
@@ -216,26 +259,79 @@ def _refresh_dataset(
         quarantine=checked.quarantine,
         expectation_rows=expectation_rows,
         rows_read=frame.height,
-        seconds=time.perf_counter() - started,
+        timing=timing,
+        validation=checked,
     )
 
 
-def _only_stale(checked: DatasetValidation) -> bool:
-    """True when the data is valid but old: then it is still the best data there is.
+def _previous_row_count(previous: Snapshot | None, dataset: str) -> int | None:
+    """Rows the last fresh load read (valid + quarantined), for the plausible-count check."""
+    entry = previous.datasets.get(dataset) if previous else None
+    if entry is None or entry.status not in ("ok", "stale"):
+        return None
+    return entry.rows + entry.quarantined
 
-    Old data is published with status "stale" (and flagged on every tile)
-    rather than carried: the last good snapshot can only be older still.
-    """
-    failed = [r for r in checked.results if not r.row_level and (r.error or not r.success)]
+
+def _only_stale(checked: DatasetValidation) -> bool:
+    """True when the data is valid but old (the freshness check is the only dataset failure)."""
+    failed = _failed_dataset_rules(checked)
     return bool(failed) and all(r.rule == "Fresh" and not r.error for r in failed)
+
+
+def _not_older(newest: str | None, previous: Snapshot | None, dataset: str) -> bool:
+    """True when new data is at least as recent as the data in force.
+
+    Stale data that is no older than the last good data is still the best data
+    there is: it is published with status "stale" (flagged on every tile).
+    Stale data *older* than what the dashboard shows (a source restored from an
+    old backup) would move the numbers backwards: the last good data is kept.
+    """
+    last = previous.datasets.get(dataset) if previous else None
+    if last is None or not last.has_data or not last.newest_record:
+        return True
+    if newest is None:
+        return False
+    return _moment(newest) >= _moment(last.newest_record)
+
+
+def _moment(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _failed_dataset_rules(checked: DatasetValidation) -> list:
+    return [r for r in checked.results if not r.row_level and (r.error or not r.success)]
+
+
+def _first_problem(checked: DatasetValidation) -> str:
+    """The first dataset-level failure, without the "source …, dataset …:" prefix."""
+    failure = checked.dataset_failures[0]
+    prefix = f"source {checked.source!r}, dataset {checked.dataset!r}: "
+    return failure.removeprefix(prefix)
+
+
+def _short(text: str) -> str:
+    """A failure in one line for a banner: the first clause, database URLs shortened to their
+    dialect (the source's name already says which database), at most PROBLEM_LENGTH characters.
+
+    >>> _short("cannot read from postgresql+psycopg://bi:***@db:5432/shop: connection refused")
+    'cannot read from postgresql: connection refused'
+    """
+    first = mask_url(text).split("; ")[0].split(" — ")[0].strip()
+    first = _URL.sub(lambda m: m.group(1), first)
+    return first if len(first) <= PROBLEM_LENGTH else first[: PROBLEM_LENGTH - 1] + "…"
+
+
+_URL = re.compile(r"\b([a-z][a-z0-9]*)(?:\+[a-z0-9_]+)?://\S*?(?=: |\s|$)")
 
 
 def _keep_last_good(
     dataset: str,
     source: str,
     failures: list[str],
+    problem: str,
     previous: Snapshot | None,
-    started: float,
+    timing: DatasetTiming,
 ) -> DatasetOutcome:
     """A dataset-level failure: carry the previous snapshot's data forward, or mark it failed."""
     last = previous.datasets.get(dataset) if previous else None
@@ -251,12 +347,72 @@ def _keep_last_good(
             from_snapshot=last.from_snapshot or previous.id,
             failures=tuple(failures),
             segments=last.segments,
+            problem=problem,
         )
     else:
         entry = DatasetEntry(
-            dataset=dataset, source=source, status="failed", failures=tuple(failures)
+            dataset=dataset,
+            source=source,
+            status="failed",
+            failures=tuple(failures),
+            problem=problem,
         )
-    return DatasetOutcome(entry, seconds=time.perf_counter() - started)
+    return DatasetOutcome(entry, timing=timing)
+
+
+def _record_dataset(log: RunLog, run_id: int, outcome: DatasetOutcome) -> None:
+    entry = outcome.entry
+    fresh = entry.status in ("ok", "stale")
+    log.record_dataset(
+        run_id,
+        source=entry.source,
+        dataset=entry.dataset,
+        status=entry.status,
+        rows_read=outcome.rows_read,
+        rows_valid=entry.rows if fresh else 0,
+        rows_quarantined=entry.quarantined if fresh else _attempt_quarantined(outcome),
+        newest_record=entry.newest_record if fresh else None,
+        failures=entry.failures,
+        seconds=outcome.timing.total,
+    )
+    log.record_expectations(run_id, entry.dataset, outcome.expectation_rows)
+
+
+def _attempt_quarantined(outcome: DatasetOutcome) -> int:
+    """Rows the failed attempt would have quarantined (the snapshot keeps the last good ones)."""
+    validation = outcome.validation
+    return validation.quarantine.height if validation is not None else 0
+
+
+def _let_rows_go(outcome: DatasetOutcome) -> None:
+    """Once a dataset is written, keep only what the Data Docs need: GX's result, not the rows."""
+    outcome.frame = outcome.quarantine = None
+    if outcome.validation is not None:
+        checked = outcome.validation
+        outcome.validation = replace(
+            checked, valid=checked.valid.clear(), quarantine=checked.quarantine.clear()
+        )
+
+
+def _attach_data_docs(
+    writer: SnapshotWriter, outcomes: list[DatasetOutcome], run_id: int, now: datetime
+) -> str | None:
+    """Build the run's Data Docs into the snapshot; a failure here never fails the refresh."""
+    from validation import build_data_docs
+
+    validations = [o.validation for o in outcomes if o.validation is not None]
+    if not validations:
+        return None
+    try:
+        with tempfile.TemporaryDirectory(prefix="benefitboard-docs-") as folder:
+            build_data_docs(validations, Path(folder), run_name=f"refresh {run_id}", run_time=now)
+            writer.attach_data_docs(Path(folder))
+    except Exception as error:  # docs are a convenience; the data is what matters
+        return f"Data Docs could not be built: {type(error).__name__}: {error}"
+    finally:
+        for outcome in outcomes:
+            outcome.validation = None  # GX results list the failing rows: let them go
+    return None
 
 
 def _newest(frame: pl.DataFrame, dataset: str) -> str | None:
@@ -265,6 +421,15 @@ def _newest(frame: pl.DataFrame, dataset: str) -> str | None:
         return None
     newest = frame[column].max()
     return newest.isoformat() if newest is not None else None
+
+
+def _run_status(outcomes: list[DatasetOutcome]) -> str:
+    statuses = {o.entry.status for o in outcomes}
+    if statuses == {"ok"}:
+        return "ok"
+    if statuses & {"ok", "stale"}:
+        return "partial"
+    return "failed"
 
 
 def _run_message(outcomes: list[DatasetOutcome]) -> str:

@@ -20,13 +20,18 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from benefitboard.config import DatasetMapping
 from canonical import PARSE_ERROR, SOURCE_ROW, dataset_spec
 from connectors.errors import SourceError
 
-_STRING_TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+_PLAIN_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
+_OTHER_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+_STAGED = "__canonical__"
+_WALL_CLOCK = "__wall_clock__"
 _NUMERIC = (pl.Float64, pl.Float32, pl.Int64, pl.Int32, pl.Int16, pl.Int8, pl.UInt64, pl.UInt32)
 
 
@@ -51,6 +56,12 @@ def to_canonical(
     raw = raw.with_row_index(SOURCE_ROW, offset=row_offset).with_columns(
         pl.col(SOURCE_ROW).cast(pl.Int64)
     )
+    # In steps, so each cast runs once: helper columns a cast needs (the text timestamp
+    # parse's stages), then the values (beside the source columns), then the parse errors,
+    # which read the cast values instead of casting again. polars does not share these
+    # subexpressions by itself; measured on 1.7M orders with three text timestamps: 14.9 s of
+    # CPU as one select, 1.3 s in steps.
+    helpers: list[dict[str, pl.Expr]] = []
     values: list[pl.Expr] = []
     errors: list[pl.Expr] = []
     for column in spec.columns:
@@ -58,23 +69,36 @@ def to_canonical(
         if name not in schema:
             if column.required or column.name in mapping.columns:
                 raise _missing(source, mapping, column.name, name, available)
-            values.append(pl.lit(None, dtype=column.dtype).alias(column.name))
+            values.append(pl.lit(None, dtype=column.dtype).alias(_STAGED + column.name))
             continue
-        value, error = _cast(
-            pl.col(name), schema[name], column.dtype, column.name, timezone, mapping
-        )
-        values.append(value.alias(column.name))
-        if error is not None:
-            errors.append(error)
+        cast = _cast(pl.col(name), schema[name], column.dtype, column.name, timezone, mapping)
+        for depth, step in enumerate(cast.helpers):
+            if depth == len(helpers):
+                helpers.append({})
+            helpers[depth].update(step)
+        values.append(cast.value.alias(_STAGED + column.name))
+        if cast.wall_clock is not None:
+            values.append(cast.wall_clock.alias(_WALL_CLOCK + column.name))
+        if cast.problem is not None:
+            errors.append(_error(pl.col(name), schema[name], column.name, cast, timezone))
     for segment in mapping.segments:
         if segment not in schema:
             raise _missing(source, mapping, segment, segment, available, what="segment column")
-        values.append(pl.col(segment).cast(pl.Utf8).alias(segment))
+        values.append(pl.col(segment).cast(pl.Utf8).alias(_STAGED + segment))
     parse_error = pl.concat_str(errors, separator="; ", ignore_nulls=True) if errors else pl.lit("")
-    return raw.select(
-        pl.col(SOURCE_ROW),
-        *values,
-        pl.when(parse_error == "").then(None).otherwise(parse_error).alias(PARSE_ERROR),
+    outputs = [*spec.names, *mapping.segments]
+    for step in helpers:
+        raw = raw.with_columns(**step)
+    return (
+        raw.with_columns(values)
+        .with_columns(
+            pl.when(parse_error == "").then(None).otherwise(parse_error).alias(PARSE_ERROR)
+        )
+        .select(
+            pl.col(SOURCE_ROW),
+            *(pl.col(_STAGED + name).alias(name) for name in outputs),
+            pl.col(PARSE_ERROR),
+        )
     )
 
 
@@ -96,6 +120,18 @@ def _missing(
     )
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """One column's cast value, what a failed cast means, and (timestamps) the naive reading."""
+
+    value: pl.Expr
+    problem: str | None = None
+    """'is not a number'…; None when the cast cannot fail (to text)."""
+    wall_clock: pl.Expr | None = None
+    helpers: tuple[dict[str, pl.Expr], ...] = ()
+    """Columns to compute first, step by step, that ``value`` and ``wall_clock`` read."""
+
+
 def _cast(
     expr: pl.Expr,
     source_dtype: pl.DataType,
@@ -103,50 +139,57 @@ def _cast(
     name: str,
     timezone: str,
     mapping: DatasetMapping,
-) -> tuple[pl.Expr, pl.Expr | None]:
-    """Return (cast value, error message or null) for one column."""
+) -> _Cast:
+    """The cast of one column to its canonical dtype."""
     if target == pl.Utf8:
-        return expr.cast(pl.Utf8), None
+        return _Cast(expr.cast(pl.Utf8))
     is_text = source_dtype == pl.Utf8
     text = expr.cast(pl.Utf8).str.strip_chars() if is_text else None
-    present = (text.is_not_null() & (text != "")) if is_text else expr.is_not_null()
     if target == pl.Float64:
         value = (
             text.cast(pl.Float64, strict=False) if is_text else expr.cast(pl.Float64, strict=False)
         )
-        return value, _error(present, value, name, expr, "is not a number")
+        return _Cast(value, "is not a number")
     if target == pl.Int64:
         as_float = (
             text.cast(pl.Float64, strict=False) if is_text else expr.cast(pl.Float64, strict=False)
         )
         whole = pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64, strict=False))
-        return whole, _error(present, whole, name, expr, "is not a whole number")
+        return _Cast(whole, "is not a whole number")
     if isinstance(target, pl.Datetime):
+        if is_text and not mapping.timestamp_format:
+            return _text_timestamp(text, name, timezone)
         value, wall_clock = _timestamp(expr, text, source_dtype, timezone, mapping.timestamp_format)
-        error = _error(present, value, name, expr, "is not a timestamp")
-        if wall_clock is None:
-            return value, error
-        # A wall-clock time that parses but cannot be placed: the hour skipped
-        # when clocks go forward. Say so, rather than "not a timestamp".
-        in_gap = pl.format(
-            "{}: '{}' does not exist in " + timezone + " (clocks go forward then)",
-            pl.lit(name),
-            expr.cast(pl.Utf8),
-        )
-        return value, pl.when(present & value.is_null() & wall_clock.is_not_null()).then(
-            in_gap
-        ).otherwise(error)
+        return _Cast(value, "is not a timestamp", wall_clock)
     if target == pl.Date:
         value = _date(expr, text, source_dtype, mapping.timestamp_format)
-        return value, _error(present, value, name, expr, "is not a date (YYYY-MM-DD)")
+        return _Cast(value, "is not a date (YYYY-MM-DD)")
     raise TypeError(f"no cast for canonical dtype {target}")  # a programming error
 
 
-def _error(present: pl.Expr, value: pl.Expr, name: str, raw: pl.Expr, problem: str) -> pl.Expr:
+def _error(
+    raw: pl.Expr, source_dtype: pl.DataType, name: str, cast: _Cast, timezone: str
+) -> pl.Expr:
+    """Why a present source value did not cast (null when it did), from the staged cast."""
+    if source_dtype == pl.Utf8:
+        text = raw.str.strip_chars()
+        present = text.is_not_null() & (text != "")
+    else:
+        present = raw.is_not_null()
+    failed = present & pl.col(_STAGED + name).is_null()
     shown = raw.cast(pl.Utf8).str.slice(0, 60)
-    return pl.when(present & value.is_null()).then(
-        pl.format("{}: '{}' " + problem, pl.lit(name), shown)
+    message = pl.format("{}: '{}' " + cast.problem, pl.lit(name), shown)
+    if cast.wall_clock is None:
+        return pl.when(failed).then(message)
+    # A wall-clock time that parses but cannot be placed: the hour skipped
+    # when clocks go forward. Say so, rather than "not a timestamp".
+    in_gap = pl.format(
+        "{}: '{}' does not exist in " + timezone + " (clocks go forward then)",
+        pl.lit(name),
+        raw.cast(pl.Utf8),
     )
+    skipped_hour = failed & pl.col(_WALL_CLOCK + name).is_not_null()
+    return pl.when(skipped_hour).then(in_gap).when(failed).then(message)
 
 
 def _timestamp(
@@ -161,25 +204,34 @@ def _timestamp(
     if dtype == pl.Date:
         naive = expr.cast(pl.Datetime("us"))
         return _localise(naive, timezone), naive
-    if text is None:
+    if text is None or not fmt:  # text without a declared format is _text_timestamp's
         return pl.lit(None, dtype=pl.Datetime("us", "UTC")), None
-    if fmt:
-        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
-        if "%z" in fmt:
-            return parsed.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC")), None
-        return _localise(parsed, timezone), parsed
-    normalised = text.str.replace("T", " ", literal=True)
-    with_offset = normalised.str.to_datetime(
+    parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
+    if "%z" in fmt:
+        return parsed.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC")), None
+    return _localise(parsed, timezone), parsed
+
+
+def _text_timestamp(text: pl.Expr, name: str, timezone: str) -> _Cast:
+    """Text in any of the usual ISO forms, with or without an offset.
+
+    Most sources write every value in one plain form, which polars parses on a
+    fast path; the other forms are tried only on what it left (a null costs
+    nothing to parse). The steps are helper columns, so each runs once.
+    """
+    normalised, plain, rest = (f"__{step}__{name}" for step in ("text", "plain", "rest"))
+    helpers = (
+        {normalised: text.str.replace("T", " ", literal=True)},
+        {plain: pl.col(normalised).str.to_datetime(_PLAIN_TIMESTAMP, strict=False, time_unit="us")},
+        {rest: pl.when(pl.col(plain).is_null()).then(pl.col(normalised))},
+    )
+    with_offset = pl.col(rest).str.to_datetime(
         "%Y-%m-%d %H:%M:%S%.f%#z", strict=False, time_zone="UTC"
     )
-    naive = pl.coalesce(
-        [
-            normalised.str.to_datetime(f, strict=False, time_unit="us")
-            for f in _STRING_TIMESTAMP_FORMATS
-        ]
-    )
+    others = [pl.col(rest).str.to_datetime(f, strict=False, time_unit="us") for f in _OTHER_FORMATS]
+    naive = pl.coalesce([pl.col(plain), *others])
     value = pl.coalesce(with_offset.cast(pl.Datetime("us", "UTC")), _localise(naive, timezone))
-    return value, naive
+    return _Cast(value, "is not a timestamp", naive, helpers)
 
 
 def _localise(naive: pl.Expr, timezone: str) -> pl.Expr:

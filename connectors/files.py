@@ -105,15 +105,42 @@ def _read_csv(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as error:
+        row, problem = _malformed_row(text, delimiter) or (None, str(error).splitlines()[0][:200])
         raise SourceError(
             source,
             mapping.dataset,
-            f"{path.name} is not a well-formed CSV with delimiter {delimiter!r}: "
-            f"{str(error).splitlines()[0][:200]}",
-            hint="set `delimiter` in the workspace config if it was guessed wrong",
+            f"{path.name} is not a well-formed CSV with delimiter {delimiter!r}: {problem}",
+            rows=[row] if row else [],
+            hint="quote values that contain the delimiter or a line break, or set `delimiter` "
+            "in the workspace config if it was guessed wrong",
         ) from None
     frame = frame.rename({c: c.strip() for c in frame.columns})
     return frame.lazy()
+
+
+def _malformed_row(text: str, delimiter: str) -> tuple[int, str] | None:
+    """The first data row (1-based, blank lines skipped) that breaks the CSV shape, and how.
+
+    Only called once polars has refused the file, to say *where*: a row with
+    more or fewer fields than the header, or a quote that is never closed.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    row_number = 0
+    try:
+        width = len(next(reader))
+        for row in reader:
+            if not row:
+                continue
+            row_number += 1
+            if len(row) != width:
+                fields = f"{len(row)} fields, the header has {width}"
+                return row_number, f"data row {row_number} has {fields}"
+    except StopIteration:
+        return None
+    except csv.Error as error:
+        row_number += 1
+        return row_number, f"data row {row_number} cannot be read ({error}); is a quote open?"
+    return None
 
 
 def _decode(data: bytes, path: Path, source: str, mapping: DatasetMapping) -> str:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import polars as pl
 
@@ -287,7 +288,9 @@ def prepared_rows(
     rows = raw.lazy()
     names = rows.collect_schema().names()
     _require(
-        names, dataset, [*spec.required, *segments, *(c for c, v in (filters or {}).items() if v)]
+        names,
+        dataset,
+        [*_read_columns(dataset), *segments, *(c for c, v in (filters or {}).items() if v)],
     )
     rows = rows.with_columns(
         pl.lit(None, dtype=c.dtype).alias(c.name) for c in spec.columns if c.name not in names
@@ -303,12 +306,36 @@ def prepared_rows(
         )
     rows = _apply_filters(rows, filters)
     if is_timestamp:
-        lo, hi = utc_window(periods) if periods else (None, None)
+        lo, hi = utc_window(periods) if periods else _data_window(rows, time_column)
         rows = rows.with_columns(local_day(time_column, timezone, lo, hi))
     else:
         rows = rows.with_columns(day=pl.col(time_column))
     rows = _restrict_days(rows, periods)
     return rows.with_columns(_segment(s) for s in segments)
+
+
+_READS: dict[str, tuple[str, ...]] = {
+    "responses": ("responded_at", "survey", "score"),
+    "contacts": ("opened_at", "contact_reason"),
+    "orders": ("ordered_at",),
+}
+"""The required columns each timestamp aggregate reads; ids and the like need not be loaded."""
+
+
+def _read_columns(dataset: str) -> tuple[str, ...]:
+    """The required columns aggregating ``dataset`` reads (all of them, unless listed above)."""
+    return _READS.get(dataset, dataset_spec(dataset).required)
+
+
+def _data_window(rows: pl.LazyFrame, column: str) -> tuple[datetime | None, datetime | None]:
+    """The UTC span of ``column`` (two days wider each side), so ``local_day`` can take its
+    fast offset-table path when no period is given; (None, None) when there are no rows."""
+    first, last = (
+        rows.select(pl.col(column).min(), pl.col(column).max().alias("_last")).collect().row(0)
+    )
+    if first is None:
+        return None, None
+    return first - timedelta(days=2), last + timedelta(days=2)
 
 
 def survey_counts(

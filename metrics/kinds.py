@@ -179,4 +179,5 @@ def _column(stats: pl.DataFrame):
 
 
 def _series(values: np.ndarray) -> pl.Series:
-    return pl.Series(np.asarray(values, dtype=float)).fill_nan(None)
+    # nan_to_null at construction: fill_nan(None) would run a query per column (~0.3 ms each).
+    return pl.Series(np.asarray(values, dtype=float), nan_to_null=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -72,7 +73,7 @@ class MetricSettings:
     @property
     def z(self) -> float:
         """Two-sided normal quantile of ``confidence`` (1.959963984540054 at 95%)."""
-        return float(norm.ppf(0.5 + self.confidence / 2))
+        return _two_sided_z(self.confidence)
 
     @property
     def alpha(self) -> float:
@@ -102,6 +103,11 @@ class MetricSettings:
     @property
     def ces_worst(self) -> int:
         return 1 if self.ces_scale == "agreement7" else 5
+
+
+@lru_cache(maxsize=16)
+def _two_sided_z(confidence: float) -> float:
+    return float(norm.ppf(0.5 + confidence / 2))
 
 
 DEFAULT_SETTINGS = MetricSettings()

@@ -2,51 +2,106 @@
 
 Every tile comes from the KPI registry (metrics/), computed for the filter
 bar's period against its comparison period, with interval, significance,
-target status, sample size and data trust.
+target status, sample size and data trust. Below the tiles, one KPI's trend
+(picked in the URL's ``kpi``) is read against the company's events.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui.context import page_context
-from pages.ui.kpis import kpi_results, kpi_sparklines, registry_for
-from pages.ui.tiles import kpi_tile
+from charts.trends import kpi_trend_figure, nps_mix_figure, trend_window
+from metrics import MetricUnavailableError, Period
+from pages.ui import series
+from pages.ui.charts import show_chart
+from pages.ui.context import PageContext, page_context
+from pages.ui.kpis import registry_for, settings_for
+from pages.ui.screen import page_header
+from pages.ui.tiles import tile_row
 
 ROWS = (
     ("Customer benefit", ("nps", "csat", "ces")),
     (
         "Faster, cheaper, more choice",
-        ("delivery_p50_hours", "on_time_rate", "shipping_cost_per_order", "price_index"),
+        (
+            "delivery_p50_hours",
+            "on_time_rate",
+            "shipping_cost_per_order",
+            "price_index",
+            "skus_offered",
+            "in_stock_rate",
+        ),
     ),
-    ("Selection", ("skus_offered", "in_stock_rate")),
     ("Growth", ("new_customers", "cac", "revenue", "nrr")),
 )
+TILE_KPIS = tuple(kpi for _, ids in ROWS for kpi in ids)
+DEFAULT_TREND = "nps"
+
+
+def tile_rows(context: PageContext) -> None:
+    """The three rows of tiles, customer benefit first."""
+    for title, ids in ROWS:
+        st.subheader(title)
+        tile_row(context, ids)
+
+
+def trend_section(context: PageContext) -> None:
+    """One KPI over time (the URL's ``kpi``), with its band, target and the company's events."""
+    registry = registry_for(context.workspace)
+    choices = [k.id for k in registry]
+    chosen = context.view.kpi if context.view.kpi in choices else DEFAULT_TREND
+    st.subheader("Trend")
+    if not context.view.screen:
+        picked = st.selectbox(
+            "KPI",
+            choices,
+            index=choices.index(chosen),
+            format_func=lambda kpi_id: registry.get(kpi_id).label,
+            key="trend_kpi",
+        )
+        if picked != chosen:
+            st.query_params["kpi"] = picked
+            chosen = picked
+    kpi = registry.get(chosen)
+    grain = context.view.grain
+    start, end = trend_window(context.period.start, context.period.end, grain)
+    window = Period(start, end)
+    try:
+        trend = series.trend(context, chosen, window, grain)
+    except MetricUnavailableError as error:
+        st.info(f"No trend for {kpi.label}: {error.reason}.")
+        return
+    options = {
+        "grain": grain,
+        "events": series.events(context),
+        "window": (start, end),
+        "period": (context.period.start, context.period.end),
+    }
+    figure = kpi_trend_figure(
+        trend,
+        kpi,
+        target=registry.target(chosen, settings_for(context.workspace)),
+        currency=context.workspace.currency,
+        title=f"{kpi.label} by {grain}",
+        **options,
+    )
+    if chosen != "nps":
+        show_chart(figure, key="trend_chart")
+        return
+    left, right = st.columns(2)
+    with left:
+        show_chart(figure, key="trend_chart")
+    with right:
+        mix = series.nps_mix(context, window, grain)
+        mix_figure = nps_mix_figure(
+            mix, grain=grain, events=options["events"], window=options["window"]
+        )
+        show_chart(mix_figure, key="nps_mix_chart")
+
 
 context = page_context()
-st.title("Executive overview")
+page_header("Executive overview", context)
 if context is not None:
-    period = context.period
-    compared = (
-        f" · compared with {period.comparison_start:%d %b %Y} – {period.comparison_end:%d %b %Y}"
-        if period.comparison_start
-        else ""
-    )
-    st.caption(f"{period.start:%d %b %Y} – {period.end:%d %b %Y}{compared}")
-    registry = registry_for(context.workspace)
-    wanted = [kpi for _, ids in ROWS for kpi in ids if kpi in registry]
-    results = kpi_results(context, tuple(wanted))
-    sparks = kpi_sparklines(context, tuple(wanted))
-    for title, ids in ROWS:
-        shown = [kpi for kpi in ids if kpi in results]
-        if not shown:
-            continue
-        st.subheader(title)
-        for column, kpi_id in zip(st.columns(len(shown)), shown, strict=True):
-            with column:
-                result = results[kpi_id]
-                kpi_tile(
-                    result,
-                    context.snapshot.datasets.get(result.kpi.dataset),
-                    sparks.get(kpi_id),
-                )
+    tile_rows(context)
+    if not context.view.screen:
+        trend_section(context)

@@ -34,4 +34,4 @@ step "Refreshing: load, validate with Great Expectations, snapshot"
 }
 step "Benefitboard on http://localhost:8501  (Ctrl-C stops it)"
 export BENEFITBOARD_CONFIG="$config"
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}"
+exec .venv/bin/python scripts/serve.py --server.port "${PORT:-8501}"

@@ -52,6 +52,8 @@ install_system_packages() {
     local missing=()
     command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
     command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    # Screenshots (README, exports) should show the pages' icons, not empty boxes.
+    [[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]] || missing+=(fonts-noto-color-emoji)
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
     [[ -x $VENV/bin/python ]] || python3 -c 'import ensurepip, venv' 2>/dev/null ||
         missing+=(python3-venv)

@@ -7,6 +7,9 @@ Layout of a store folder (git-ignored)::
       snapshots/<id>/manifest.json what the snapshot holds and where each dataset came from
       snapshots/<id>/<dataset>.parquet
       snapshots/<id>/quarantine/<dataset>.parquet
+      snapshots/<id>/data_docs.zip the refresh's Great Expectations Data Docs
+      snapshots/.tmp-<id>-<pid>/   a snapshot being written (removed if its writer died)
+      .refresh.lock                held by the one refresh writing (store.lock)
       runlog.sqlite                every refresh, dataset and expectation result (SQLAlchemy)
 """
 
@@ -14,6 +17,7 @@ from store.snapshots import (
     DatasetEntry,
     Snapshot,
     SnapshotNotFoundError,
+    SnapshotWriter,
     current_snapshot,
     list_snapshots,
     open_snapshot,
@@ -25,6 +29,7 @@ __all__ = [
     "DatasetEntry",
     "Snapshot",
     "SnapshotNotFoundError",
+    "SnapshotWriter",
     "current_snapshot",
     "list_snapshots",
     "open_snapshot",

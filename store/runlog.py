@@ -29,7 +29,7 @@ runs = sa.Table(
     sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("started_at", sa.String(32), nullable=False),
     sa.Column("finished_at", sa.String(32)),
-    sa.Column("status", sa.String(16), nullable=False),  # running, ok, partial, failed
+    sa.Column("status", sa.String(16), nullable=False),  # running, ok, partial, failed, interrupted
     sa.Column("snapshot_id", sa.String(40)),
     sa.Column("message", sa.Text),
     sa.Column("seconds", sa.Float),
@@ -70,6 +70,24 @@ class RunLog:
         store_dir.mkdir(parents=True, exist_ok=True)
         self.engine = sa.create_engine(f"sqlite:///{(store_dir / 'runlog.sqlite').resolve()}")
         metadata.create_all(self.engine)
+
+    def close_interrupted_runs(self) -> int:
+        """Mark runs still "running" as "interrupted"; returns how many.
+
+        Call it only while holding the store's refresh lock: then no refresh
+        is running, and a "running" row belongs to one that was killed.
+        """
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                runs.update()
+                .where(runs.c.status == "running")
+                .values(
+                    status="interrupted",
+                    message="the refresh stopped before it finished (killed or crashed); "
+                    "the snapshot current at the time stayed in force",
+                )
+            )
+            return result.rowcount
 
     def start_run(self, now: datetime | None = None) -> int:
         with self.engine.begin() as conn:
@@ -119,6 +137,11 @@ class RunLog:
             row = conn.execute(runs.select().order_by(runs.c.run_id.desc()).limit(1)).first()
         return dict(row._mapping) if row else None
 
+    def run(self, run_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(runs.select().where(runs.c.run_id == run_id)).first()
+        return dict(row._mapping) if row else None
+
     def runs(self, limit: int = 50) -> list[dict]:
         with self.engine.connect() as conn:
             rows = conn.execute(runs.select().order_by(runs.c.run_id.desc()).limit(limit))
@@ -128,6 +151,29 @@ class RunLog:
         with self.engine.connect() as conn:
             rows = conn.execute(dataset_runs.select().where(dataset_runs.c.run_id == run_id))
             return [{**r._mapping, "failures": json.loads(r.failures or "[]")} for r in rows]
+
+    def dataset_history(self, dataset: str, limit: int = 20) -> list[dict]:
+        """The dataset's results in the last ``limit`` runs that read it, newest first.
+
+        Each row has the run's start time and status beside the dataset's own.
+        """
+        query = (
+            sa.select(
+                dataset_runs,
+                runs.c.started_at,
+                runs.c.status.label("run_status"),
+                runs.c.snapshot_id,
+            )
+            .join(runs, runs.c.run_id == dataset_runs.c.run_id)
+            .where(dataset_runs.c.dataset == dataset)
+            .order_by(dataset_runs.c.run_id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {**r._mapping, "failures": json.loads(r.failures or "[]")}
+                for r in conn.execute(query)
+            ]
 
     def expectations_of_run(self, run_id: int, dataset: str | None = None) -> list[dict]:
         query = expectation_results.select().where(expectation_results.c.run_id == run_id)

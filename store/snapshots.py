@@ -1,15 +1,19 @@
 """Snapshots: each refresh writes a complete, immutable folder, then flips one pointer.
 
 Why this shape: a refresh may be interrupted (Ctrl-C, a crash, a full disk) and
-the dashboard may be open while it runs. Writing into a hidden temporary folder,
+the dashboard may be open while it runs. Writing into a hidden staging folder,
 renaming it into place and only then replacing ``CURRENT`` (``os.replace`` is
 atomic) means readers always see either the old complete snapshot or the new
 complete one, never half of one. Old snapshots stay readable for pinned links
 (``asof``) until pruned.
 
 A dataset whose new data failed validation is *carried*: the previous
-snapshot's file is hard-linked into the new snapshot, and the manifest says
-which failure kept it and since when the data is unchanged.
+snapshot's files are hard-linked into the new snapshot, and the manifest says
+which failure kept them and since when the data is unchanged.
+
+A snapshot folder holds ``manifest.json``, ``<dataset>.parquet`` (valid rows),
+``quarantine/<dataset>.parquet`` and ``data_docs.zip`` (the refresh's Great
+Expectations Data Docs).
 
 Example:
     >>> snap = current_snapshot(Path("workspaces/demo/store"))  # doctest: +SKIP
@@ -22,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +35,7 @@ from pathlib import Path
 import polars as pl
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
+DATA_DOCS_ZIP = "data_docs.zip"
 
 
 class SnapshotNotFoundError(LookupError):
@@ -53,6 +59,9 @@ class DatasetEntry:
     from_snapshot: str | None = None
     failures: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    problem: str | None = None
+    """The failure in a few words ("required column 'score' missing"), for banners and tiles;
+    ``failures`` holds the full sentences."""
 
     @property
     def has_data(self) -> bool:
@@ -81,8 +90,20 @@ class Snapshot:
         return {name: self.scan(name) for name, e in self.datasets.items() if e.has_data}
 
     def quarantine(self, dataset: str) -> pl.LazyFrame | None:
+        """The quarantined rows of ``dataset`` (None when every row passed)."""
         path = self.path / "quarantine" / f"{dataset}.parquet"
         return pl.scan_parquet(path) if path.exists() else None
+
+    @property
+    def has_data_docs(self) -> bool:
+        return (self.path / DATA_DOCS_ZIP).exists()
+
+    def data_docs_zip(self) -> bytes:
+        """The refresh's Great Expectations Data Docs, zipped (open index.html after unzipping)."""
+        path = self.path / DATA_DOCS_ZIP
+        if not path.exists():
+            raise FileNotFoundError(f"snapshot {self.id} has no Data Docs")
+        return path.read_bytes()
 
 
 def new_snapshot_id(store_dir: Path, now: datetime | None = None) -> str:
@@ -92,6 +113,106 @@ def new_snapshot_id(store_dir: Path, now: datetime | None = None) -> str:
     while (store_dir / "snapshots" / candidate).exists():
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+class SnapshotWriter:
+    """Write one snapshot dataset by dataset into a hidden staging folder; ``commit`` publishes it.
+
+    Why dataset by dataset: the refresh writes each dataset as soon as it is
+    validated and lets go of its rows, so a million-row refresh never holds
+    every dataset in memory at once. Until ``commit``, the staging folder
+    ``snapshots/.tmp-<id>-<pid>`` is invisible to readers; a writer that dies
+    (killed, crashed) leaves it behind for ``prune_snapshots`` to remove.
+
+    Example:
+        >>> with SnapshotWriter(store_dir, now=now) as writer:  # doctest: +SKIP
+        ...     writer.add(entry, frame=valid_rows, quarantine=bad_rows)
+        ...     snapshot = writer.commit(run_id=7)
+    """
+
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        now: datetime | None = None,
+        carried_from: Snapshot | None = None,
+    ) -> None:
+        self.store_dir = store_dir
+        self.now = now or datetime.now(UTC)
+        self.carried_from = carried_from
+        snapshots = store_dir / "snapshots"
+        snapshots.mkdir(parents=True, exist_ok=True)
+        self.id = new_snapshot_id(store_dir, self.now)
+        self.staging = snapshots / f".tmp-{self.id}-{os.getpid()}"
+        (self.staging / "quarantine").mkdir(parents=True)
+        self.entries: dict[str, DatasetEntry] = {}
+        self.committed = False
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self.committed:
+            self.abandon()
+
+    def add(
+        self,
+        entry: DatasetEntry,
+        *,
+        frame: pl.DataFrame | None = None,
+        quarantine: pl.DataFrame | None = None,
+    ) -> None:
+        """Write one dataset: new valid rows ("ok"/"stale") or the carried snapshot's files.
+
+        A carried dataset brings its previous quarantine along, so the rows
+        and the quarantine in force always belong to the same load.
+        """
+        target = self.staging / f"{entry.dataset}.parquet"
+        quarantine_target = self.staging / "quarantine" / f"{entry.dataset}.parquet"
+        if entry.status in ("ok", "stale"):
+            if frame is None:
+                raise ValueError(f"{entry.dataset}: status {entry.status!r} needs its valid rows")
+            frame.write_parquet(target, statistics=True)
+            if quarantine is not None and quarantine.height:
+                quarantine.write_parquet(quarantine_target)
+        elif entry.status == "carried":
+            if self.carried_from is None:
+                raise ValueError(f"{entry.dataset}: carried, but there is no previous snapshot")
+            _link_or_copy(self.carried_from.path / f"{entry.dataset}.parquet", target)
+            previous_quarantine = self.carried_from.path / "quarantine" / f"{entry.dataset}.parquet"
+            if previous_quarantine.exists():
+                _link_or_copy(previous_quarantine, quarantine_target)
+        self.entries[entry.dataset] = entry
+
+    def attach_data_docs(self, folder: Path) -> None:
+        """Store a Data Docs folder as ``data_docs.zip`` in the snapshot.
+
+        Zipped, because the page offers it as one download and a snapshot stays
+        a handful of files; GX's tutorial GIFs (3.4 MB that no page references)
+        are left out.
+        """
+        with zipfile.ZipFile(self.staging / DATA_DOCS_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix != ".gif":
+                    archive.write(path, path.relative_to(folder).as_posix())
+
+    def commit(self, *, run_id: int | None = None) -> Snapshot:
+        """Write the manifest, move the folder into place, then make it current (atomically)."""
+        manifest = {
+            "id": self.id,
+            "created_at": self.now.isoformat(timespec="seconds"),
+            "run_id": run_id,
+            "datasets": {name: asdict(e) for name, e in self.entries.items()},
+        }
+        _write_json_durably(self.staging / "manifest.json", manifest)
+        os.replace(self.staging, self.store_dir / "snapshots" / self.id)
+        self.committed = True
+        _set_current(self.store_dir, self.id)
+        return open_snapshot(self.store_dir, self.id)
+
+    def abandon(self) -> None:
+        """Remove the staging folder; the current snapshot stays as it was."""
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def write_snapshot(
@@ -104,38 +225,19 @@ def write_snapshot(
     run_id: int | None = None,
     now: datetime | None = None,
 ) -> Snapshot:
-    """Write a snapshot completely, then make it current.
+    """Write a whole snapshot at once, then make it current (``SnapshotWriter`` in one call).
 
-    ``frames`` holds the new valid rows of datasets with status "ok";
+    ``frames`` holds the new valid rows of datasets with status "ok"/"stale";
     datasets with status "carried" are linked from ``carried_from``.
     """
-    snapshots = store_dir / "snapshots"
-    snapshots.mkdir(parents=True, exist_ok=True)
-    snapshot_id = new_snapshot_id(store_dir, now)
-    staging = snapshots / f".tmp-{snapshot_id}-{os.getpid()}"
-    (staging / "quarantine").mkdir(parents=True)
-    entries = list(entries)
-    for entry in entries:
-        target = staging / f"{entry.dataset}.parquet"
-        if entry.status in ("ok", "stale"):
-            frames[entry.dataset].write_parquet(target, statistics=True)
-        elif entry.status == "carried" and carried_from is not None:
-            _link_or_copy(carried_from.path / f"{entry.dataset}.parquet", target)
-    for dataset, frame in quarantines.items():
-        if frame.height:
-            frame.write_parquet(staging / "quarantine" / f"{dataset}.parquet")
-    created = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    manifest = {
-        "id": snapshot_id,
-        "created_at": created,
-        "run_id": run_id,
-        "datasets": {e.dataset: asdict(e) for e in entries},
-    }
-    _write_json_durably(staging / "manifest.json", manifest)
-    final = snapshots / snapshot_id
-    os.replace(staging, final)
-    _set_current(store_dir, snapshot_id)
-    return open_snapshot(store_dir, snapshot_id)
+    with SnapshotWriter(store_dir, now=now, carried_from=carried_from) as writer:
+        for entry in entries:
+            writer.add(
+                entry,
+                frame=frames.get(entry.dataset),
+                quarantine=quarantines.get(entry.dataset),
+            )
+        return writer.commit(run_id=run_id)
 
 
 def current_snapshot(store_dir: Path) -> Snapshot | None:

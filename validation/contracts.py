@@ -105,6 +105,11 @@ class DatasetContract:
     def required_columns(self) -> tuple[str, ...]:
         return dataset_spec(self.dataset).required
 
+    @property
+    def max_age(self) -> timedelta | None:
+        """How old the newest row may be before the data is stale (None: not checked)."""
+        return next((r.max_age for r in self.rules if isinstance(r, Fresh)), None)
+
 
 # ---------------------------------------------------------------------------------------------
 # Building contracts.

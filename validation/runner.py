@@ -43,6 +43,9 @@ from validation.suites import META_KEY, build_suite, helper_columns
 
 REASONS = "_reasons"
 """Quarantine column: every failed row-level rule of the row, in contract order, '; '-joined."""
+REASON_SEPARATOR = "; "
+UNREADABLE = "unreadable: "
+"""Prefix of a reason that is the connector's parse message, e.g. "unreadable: score: 'abc' …"."""
 MAX_EXAMPLES = 5
 
 
@@ -390,8 +393,12 @@ def _split(
     for order, (positions, reason, rule) in enumerate(flagged):
         failing[positions] = True
         if rule == "ParsedCleanly":
-            # The connector's message keeps the raw value: "score: 'abc' is not a number".
-            text = "unreadable: " + frame[PARSE_ERROR].gather(positions)
+            # The connector's messages keep the raw value: "score: 'abc' is not a number";
+            # several are "; "-joined, and each becomes a reason of its own.
+            messages = frame[PARSE_ERROR].gather(positions)
+            text = UNREADABLE + messages.str.replace_all(
+                r"; ([A-Za-z_][A-Za-z0-9_]*: ')", REASON_SEPARATOR + UNREADABLE + "$1"
+            )
         else:
             text = pl.Series([reason] * len(positions), dtype=pl.Utf8)
         pieces.append(
@@ -408,7 +415,7 @@ def _split(
         pl.concat(pieces)
         .sort("_position", "_order")
         .group_by("_position", maintain_order=True)
-        .agg(pl.col(REASONS).str.join("; "))
+        .agg(pl.col(REASONS).str.join(REASON_SEPARATOR))
     )
     # Both are in row order, so the reasons line up with the filtered rows.
     quarantine = frame.filter(mask).with_columns(reasons[REASONS])
@@ -423,7 +430,11 @@ def _most_rows_valid(
     reason = rule.describe()
     if not success:
         top = (
-            quarantine[REASONS].str.split("; ").explode().value_counts(sort=True).head(3)
+            quarantine[REASONS]
+            .str.split(REASON_SEPARATOR)
+            .explode()
+            .value_counts(sort=True)
+            .head(3)
             if quarantine.height
             else pl.DataFrame({REASONS: [], "count": []})
         )

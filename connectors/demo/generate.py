@@ -84,12 +84,15 @@ def generate_demo_database(
     orders: int | None = None,
     days: int = 730,
     progress: Progress | None = None,
+    writer_class: Callable[[Path], DemoDatabaseWriter] = DemoDatabaseWriter,
 ) -> DemoSummary:
     """Write a complete, deterministic demo database to the SQLite file ``path``.
 
     ``end_date`` is the last day with data (default: yesterday, UTC); ``orders``
     defaults to 5/3 of ``responses``. ``progress(message, fraction)`` is called
     as the work advances. The file is replaced atomically at the end.
+    ``writer_class`` swaps the SQLite writer for another with the same ``write(table,
+    frame)``/``rows`` interface (the benchmark writes Parquet files this way).
     """
     began = time.perf_counter()
     orders = round(responses * ORDERS_PER_RESPONSE) if orders is None else orders
@@ -118,7 +121,7 @@ def generate_demo_database(
         delivery_total, orders_per_chunk / orders_per_chunk.sum()
     )
 
-    with DemoDatabaseWriter(path) as writer:
+    with writer_class(path) as writer:
         pending = DeliverySurveys.empty()
         caused_contacts = []
         for k, (first_day, end_day) in enumerate(chunks):

@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
+from pages.ui.auth import Access
 from pages.ui.filters import Period
 from pages.ui.state import ViewState
 from store import Snapshot
@@ -30,6 +31,15 @@ class PageContext:
     view: ViewState
     period: Period
     segment_values: Mapping[str, tuple[str, ...]]
+    page_path: str = ""
+    """The current page's URL path ("" for the default page), for shared links."""
+    access: Access | None = None
+    """Who is looking; None means a local session with every right (no sign-in configured)."""
+
+    @property
+    def sees_customer_data(self) -> bool:
+        """Verbatims, quarantined rows and downloads: analysts (and local sessions) only."""
+        return self.access is None or self.access.sees_customer_data
 
 
 def set_page_context(context: PageContext) -> None:

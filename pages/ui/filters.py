@@ -14,7 +14,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from pages.ui.state import COMPARISONS, GRAINS, ViewState, parse_view, view_to_params
+from pages.ui.state import (
+    COMPARISONS,
+    GRAINS,
+    SEGMENT_PREFIX,
+    ViewState,
+    parse_view,
+    view_to_params,
+)
 
 PERIOD_PRESETS = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Last 365 days": 365}
 COMPARISON_LABELS = {
@@ -23,6 +30,9 @@ COMPARISON_LABELS = {
     "none": "No comparison",
 }
 CUSTOM = "Custom dates"
+_BAR_PARAMS = ("from", "to", "last", "cmp", "grain")
+_WRITTEN = "_filter_bar_written"
+"""Session key: the bar's part of the URL as the bar last wrote it."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ def filter_bar(
     data_end: date,
 ) -> ViewState:
     """Draw the filters in the sidebar; return the view they now describe and update the URL."""
+    _follow_links(view, segment_values)
     sidebar = st.sidebar
     sidebar.markdown("### Filters")
     preset_names = [*PERIOD_PRESETS, CUSTOM]
@@ -126,3 +137,33 @@ def _write_url(view: ViewState) -> None:
     current = {key: st.query_params.get(key) for key in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[_WRITTEN] = _bar_params(wanted)
+
+
+def _follow_links(view: ViewState, segment_values: Mapping[str, Sequence[str]]) -> None:
+    """Let a link's filters win over the widgets' remembered values.
+
+    The widgets keep their values for the session, so a link that changes the
+    filters in the URL without reloading (``st.page_link``, a drill-down click)
+    would be overwritten by them. When the bar's part of the URL differs from
+    what the bar last wrote, the widgets are set to what the URL says (through
+    session state, so the browser shows the new values too).
+    """
+    written = st.session_state.get(_WRITTEN)
+    current = {key: st.query_params.get(key) for key in st.query_params}
+    if written is None or written == _bar_params(current):
+        return
+    state = st.session_state
+    state["filter_period"] = CUSTOM if view.start else _preset_name(view.last_days)
+    if view.start and view.end:
+        state["filter_dates"] = (view.start, view.end)
+    else:
+        state.pop("filter_dates", None)
+    state["filter_comparison"] = view.comparison
+    state["filter_grain"] = view.grain
+    for segment, values in segment_values.items():
+        state[f"filter_seg_{segment}"] = [v for v in view.segments.get(segment, ()) if v in values]
+
+
+def _bar_params(params: Mapping[str, str | None]) -> dict[str, str | None]:
+    return {k: v for k, v in params.items() if k in _BAR_PARAMS or k.startswith(SEGMENT_PREFIX)}

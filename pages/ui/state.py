@@ -22,13 +22,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from pages.ui.text import escape_markdown, printable
+
 COMPARISONS = ("previous", "year", "none")
 GRAINS = ("day", "week", "month", "quarter")
 SEGMENT_PREFIX = "seg."
 MAX_PARAM_LENGTH = 200
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _SNAPSHOT = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
-KNOWN = {"from", "to", "last", "cmp", "grain", "asof", "kpi", "screen", "page"}
+SCORE_BANDS = ("all", "detractors", "passives", "promoters", "low", "high")
+KNOWN = {
+    "from", "to", "last", "cmp", "grain", "asof", "kpi", "screen", "page",
+    "split", "split2", "reason", "theme", "q", "band", "p", "rotate", "show",
+}  # fmt: skip
+MAX_SEARCH_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,21 @@ class ViewState:
     asof: str | None = None
     kpi: str | None = None
     screen: bool = False
+    split: str | None = None
+    """Segment to split a KPI by (drill-down); ``split2`` makes it a two-way heatmap."""
+    split2: str | None = None
+    reason: str | None = None
+    """Selected contact reason (effort page)."""
+    theme: str | None = None
+    """Selected feedback theme (feedback page)."""
+    search: str | None = None
+    """Verbatim search terms, as typed (plain text, never interpreted as a pattern)."""
+    band: str = "all"
+    """Verbatim score band."""
+    page_number: int = 1
+    rotate_seconds: int | None = None
+    """Leadership screen: rotate through ``rotate_pages`` every N seconds."""
+    rotate_pages: tuple[str, ...] = ()
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
@@ -105,6 +127,7 @@ def parse_view(
         else:
             notices.append(f"Ignored 'kpi': unknown KPI '{_safe(kpi)}'.")
     view = view.with_(screen=value("screen") in ("1", "true", "yes"))
+    view = _selections(view, value, segment_values, notices)
     view = view.with_(segments=_segments(params, value, segment_values, notices))
     for name in params:
         if name not in KNOWN and not name.startswith(SEGMENT_PREFIX):
@@ -132,7 +155,69 @@ def view_to_params(view: ViewState) -> dict[str, str]:
         params["kpi"] = view.kpi
     if view.screen:
         params["screen"] = "1"
+    for name, attribute in (("split", "split"), ("split2", "split2"), ("reason", "reason")):
+        if getattr(view, attribute):
+            params[name] = getattr(view, attribute)
+    if view.theme:
+        params["theme"] = view.theme
+    if view.search:
+        params["q"] = view.search
+    if view.band != "all":
+        params["band"] = view.band
+    if view.page_number != 1:
+        params["p"] = str(view.page_number)
+    if view.rotate_seconds:
+        params["rotate"] = str(view.rotate_seconds)
+    if view.rotate_pages:
+        params["show"] = ",".join(view.rotate_pages)
     return params
+
+
+def _selections(view, value, segment_values, notices) -> ViewState:
+    """Drill-down selections: split segments, reason, theme, search, band, page, rotation.
+
+    Reasons and themes are data values, checked against the data by the page
+    that uses them; here they are only limited in length and kept as text.
+    """
+    for name in ("split", "split2"):
+        raw = value(name)
+        if raw is None:
+            continue
+        if _NAME.match(raw) and (segment_values is None or raw in segment_values):
+            view = view.with_(**{name: raw})
+        else:
+            notices.append(f"Ignored '{name}': no such segment '{_safe(raw)}'.")
+    for name in ("reason", "theme"):
+        raw = value(name)
+        if raw is not None and raw.strip():
+            view = view.with_(**{name: raw.strip()})
+    search = value("q")
+    if search is not None:
+        if len(search) > MAX_SEARCH_LENGTH:
+            notices.append(f"Ignored 'q': searches are at most {MAX_SEARCH_LENGTH} characters.")
+        elif search.strip():
+            view = view.with_(search=search.strip())
+    view = _choice(view, "band", value("band"), SCORE_BANDS, "band", notices)
+    page = value("p")
+    if page is not None:
+        if page.isdigit() and 1 <= int(page) <= 100_000:
+            view = view.with_(page_number=int(page))
+        else:
+            notices.append(f"Ignored 'p': expected a page number, got '{_safe(page)}'.")
+    rotate = value("rotate")
+    if rotate is not None:
+        if rotate.isdigit() and 10 <= int(rotate) <= 3600:
+            view = view.with_(rotate_seconds=int(rotate))
+        else:
+            notices.append(f"Ignored 'rotate': expected 10 to 3600 seconds, got '{_safe(rotate)}'.")
+    show = value("show")
+    if show is not None:
+        pages = tuple(p for p in show.split(",") if p)
+        if pages and all(_NAME.match(p.replace("-", "_")) for p in pages):
+            view = view.with_(rotate_pages=pages)
+        else:
+            notices.append(f"Ignored 'show': '{_safe(show)}' is not a list of pages.")
+    return view
 
 
 def _segments(params, value, segment_values, notices) -> dict[str, tuple[str, ...]]:
@@ -185,15 +270,10 @@ def _bad() -> date:
     raise ValueError
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
-
-
 def _safe(text: str, limit: int = 40) -> str:
     """A short, printable echo of user input for a notice, with Markdown neutralised.
 
     Notices are shown with Streamlit elements that render Markdown, so every
     Markdown character is escaped: a hostile link shows as text, not a link.
     """
-    cleaned = "".join(c if c.isprintable() else "?" for c in str(text))
-    shortened = cleaned[:limit] + ("…" if len(cleaned) > limit else "")
-    return _MARKDOWN.sub(r"\\\1", shortened)
+    return escape_markdown(printable(text, limit))

@@ -1,17 +1,34 @@
 """KPI tiles: value, change with its significance, target status, sample size and data trust.
 
 Why so much on one tile: a leader glancing at a meeting-room screen should not
-have to ask "is that change real?", "is that good?" or "is this data current?".
-The tile answers all three, and says "no significant change" instead of
-painting noise green or red.
+have to ask "is that change real?", "is that good?", "how many customers is
+that?" or "is this data current?". The tile answers all four, and says "no
+significant change" instead of painting noise green or red.
+
+The arrow follows the sign of the change; the colour says whether it is better
+or worse for customers (a faster delivery is a *down* arrow in green), and is
+grey whenever the change test does not call it.
+
+Example:
+    >>> from metrics import DEFAULT_REGISTRY
+    >>> sample_words(DEFAULT_REGISTRY.get("nps"), 3106, False)
+    '3,106 answers'
+    >>> sample_words(DEFAULT_REGISTRY.get("in_stock_rate"), 513966, False)
+    'whole catalogue'
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
+from metrics import Kpi, KpiResult
+from pages.ui import series
+from pages.ui.context import PageContext
+from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.text import escape_markdown
 from store import DatasetEntry
 
 STATUS_LABEL = {
@@ -20,6 +37,22 @@ STATUS_LABEL = {
     "red": ":red[● off target]",
     "none": "",
 }
+SAMPLE_NOUNS = {
+    "nps": "answers",
+    "csat": "answers",
+    "ces": "answers",
+    "ces_easy_share": "answers",
+    "delivery_p50_hours": "deliveries",
+    "delivery_p90_hours": "deliveries",
+    "on_time_rate": "deliveries",
+    "shipping_cost_per_order": "orders",
+    "price_index": "price checks",
+    "conversion": "visitors",
+}
+"""What n counts, in a leader's words, for the KPIs whose n is a sample."""
+WHOLE_CATALOGUE = {"skus_offered", "in_stock_rate"}
+"""KPIs computed from every SKU every day: their n counts SKU-days, which means nothing to a
+reader, and they are not a sample."""
 
 
 def trust_of(entry: DatasetEntry | None) -> tuple[str, str]:
@@ -52,57 +85,168 @@ def trust_of(entry: DatasetEntry | None) -> tuple[str, str]:
     return "fresh and valid", f"All rows passed validation; loaded {entry.loaded_at}."
 
 
-def kpi_tile(result, entry: DatasetEntry | None, sparkline: Sequence[float] | None = None) -> None:
-    """Draw one KPI tile from a metrics ``KpiResult``."""
-    kpi = result.kpi
-    badge, trust_sentence = trust_of(entry)
-    status = STATUS_LABEL.get(result.status, "")
-    label = f"{kpi.label} {status}".strip()
-    if result.missing:
-        st.metric(label, "—", help=f"{result.missing}\n\n{trust_sentence}", border=True)
-        st.caption(f"Data: {badge}")
-        return
-    current = result.current
-    value = kpi.format_value(current.value) if current.value is not None else "—"
-    delta, color, description = _delta(result)
-    st.metric(
-        label,
-        value,
-        delta=delta,
-        delta_color=color,
-        help=_help(result, trust_sentence),
-        border=True,
-        chart_data=list(sparkline) if sparkline else None,
-        delta_description=description,
-    )
-    small = " · :orange[small sample]" if current.small_sample else ""
-    st.caption(f"n = {current.n:,}{small} · data: {badge}")
+def trust_badge(entry: DatasetEntry | None) -> str:
+    """The tile's data-trust mark, coloured (Streamlit Markdown)."""
+    if entry is None:
+        return ":gray[no data source]"
+    if entry.status == "failed":
+        return ":red[⛔ source failed]"
+    if entry.status in ("stale", "carried"):
+        return ":orange[⚠ data not current]"
+    if entry.quarantined:
+        share = entry.quarantined / max(entry.rows + entry.quarantined, 1)
+        return f":orange[⚠ {share:.1%} of rows quarantined]"
+    return ":green[✓ data fresh]"
 
 
-def _delta(result) -> tuple[str | None, str, str | None]:
+def sample_words(kpi: Kpi, n: int, small_sample: bool) -> str:
+    """What the tile's n means: '3,106 answers', 'complete count', or 'n = 12 · small sample'."""
+    if kpi.id in WHOLE_CATALOGUE:
+        return "whole catalogue"
+    if kpi.kind == "census":
+        return "complete count"
+    noun = SAMPLE_NOUNS.get(kpi.id, "daily values" if kpi.dataset == "kpi_values" else "")
+    counted = f"{n:,} {noun}" if noun else f"n = {n:,}"
+    return counted + (" · :orange[small sample]" if small_sample else "")
+
+
+def target_words(result: KpiResult, currency: str = "EUR") -> str:
+    """'target ≥ 35.0' (higher is better) or 'target ≤ 36.0 h'; '' without a target."""
+    if result.target is None:
+        return ""
+    sign = "≥" if result.kpi.direction == "higher" else "≤"
+    return f"target {sign} {result.kpi.format_value(result.target, currency)}"
+
+
+@dataclass(frozen=True)
+class DeltaStyle:
+    """How a change is drawn: text, arrow (sign), colour (better/worse) and its caption."""
+
+    text: str | None
+    arrow: str
+    color: str
+    description: str
+
+
+def delta_style(result: KpiResult, currency: str = "EUR") -> DeltaStyle:
+    """The change as the tile shows it; grey and "no significant change" unless the test calls it.
+
+    >>> from metrics import DEFAULT_REGISTRY, Change, Estimate
+    >>> nps = DEFAULT_REGISTRY.get("nps")
+    >>> down = Change(-7.1, -9.0, -5.2, 0.0001, True, "down")
+    >>> result = KpiResult(nps, Estimate(25.8, 24.0, 27.6, 3106, False), None, down, 35.0,
+    ...                    "red", None)
+    >>> delta_style(result)
+    DeltaStyle(text='−7.1', arrow='down', color='red', description='significantly worse')
+    """
     change = result.change
     if change is None or change.delta is None:
-        return None, "off", "no comparison data"
-    text = result.kpi.format_delta(change.delta)
-    if not change.significant:
-        return text, "off", "no significant change"
-    color = "normal" if result.kpi.direction == "higher" else "inverse"
-    return text, color, f"significant ({change.word})"
+        return DeltaStyle(None, "off", "gray", "no comparison data")
+    kpi = result.kpi
+    text = kpi.format_delta(change.delta, currency)
+    shown_as_zero = not any(digit in text for digit in "123456789")
+    arrow = "off" if shown_as_zero else "up" if change.delta > 0 else "down"
+    census = kpi.kind == "census"
+    if shown_as_zero or not change.significant:
+        return DeltaStyle(text, arrow, "gray", "no change" if census else "no significant change")
+    better = kpi.better(change.delta)
+    color = "green" if better else "red"
+    if census:
+        words = "better" if better else "worse"
+        relative = (
+            _relative(change.delta, result.previous)
+            if kpi.format in ("count", "currency", "currency0")
+            else ""
+        )
+        return DeltaStyle(text, arrow, color, f"{relative} · {words}" if relative else words)
+    return DeltaStyle(text, arrow, color, "significantly " + ("better" if better else "worse"))
 
 
-def _help(result, trust_sentence: str) -> str:
+def _relative(delta: float, previous) -> str:
+    """'−0.3%': a count's or an amount's change relative to the comparison period."""
+    if previous is None or not previous.value:
+        return ""
+    share = delta / abs(previous.value)
+    return f"{'+' if share > 0 else '−'}{abs(share):.1%}"
+
+
+def status_line(result: KpiResult, currency: str = "EUR") -> str:
+    """The tile's first line: status against the target, and the target ('● off target · target
+    ≥ 35.0'); every tile has one, so values line up across a row."""
+    target = target_words(result, currency)
+    if result.missing or result.status == "none":
+        return ":gray[○ no target]" if not target else f":gray[○ no data] · {target}"
+    return f"{STATUS_LABEL[result.status]} · {target}"
+
+
+def kpi_tile(
+    result: KpiResult,
+    entry: DatasetEntry | None,
+    sparkline: Sequence[float] | None = None,
+    *,
+    currency: str = "EUR",
+) -> None:
+    """Draw one KPI tile from a metrics ``KpiResult`` in a bordered box coloured by its status."""
+    kpi = result.kpi
+    status = result.status if not result.missing else "none"
+    _, trust_sentence = trust_of(entry)
+    with st.container(border=True, key=f"tile_{status}_{kpi.id}"):
+        st.markdown(status_line(result, currency))
+        if result.missing:
+            st.metric(kpi.label, "—", help=escape_markdown(f"{result.missing}. {trust_sentence}"))
+            st.caption(f"{escape_markdown(result.missing)} · {trust_badge(entry)}")
+            return
+        current = result.current
+        style = delta_style(result, currency)
+        st.metric(
+            kpi.label,
+            kpi.format_value(current.value, currency),
+            delta=style.text,
+            delta_color=style.color,  # type: ignore[arg-type]
+            delta_arrow=style.arrow,  # type: ignore[arg-type]
+            delta_description=style.description,
+            help=_help(result, trust_sentence, currency),
+            chart_data=list(sparkline) if sparkline else None,
+        )
+        st.caption(f"{sample_words(kpi, current.n, current.small_sample)} · {trust_badge(entry)}")
+
+
+def tile_row(
+    context: PageContext, kpi_ids: Sequence[str], *, sparklines: bool = True, across: bool = True
+) -> None:
+    """Tiles for the registry's ``kpi_ids`` in the context's view: side by side, or stacked."""
+    registry = registry_for(context.workspace)
+    shown = tuple(kpi_id for kpi_id in kpi_ids if kpi_id in registry)
+    if not shown:
+        return
+    results = kpi_results(context, shown)
+    lines = series.sparklines(context, shown) if sparklines else {}
+    places = st.columns(len(shown)) if across else [st.container() for _ in shown]
+    for place, kpi_id in zip(places, shown, strict=True):
+        with place:
+            result = results[kpi_id]
+            kpi_tile(
+                result,
+                context.snapshot.datasets.get(result.kpi.dataset),
+                lines.get(kpi_id),
+                currency=context.workspace.currency,
+            )
+
+
+def _help(result: KpiResult, trust_sentence: str, currency: str) -> str:
     kpi, current = result.kpi, result.current
     lines = [kpi.description]
     if current.low is not None and current.high is not None:
         lines.append(
-            f"95% interval: {kpi.format_value(current.low)} to {kpi.format_value(current.high)}"
+            f"95% interval: {kpi.format_value(current.low, currency)} to "
+            f"{kpi.format_value(current.high, currency)}"
             + ("" if current.exact else f" ({current.note})")
         )
     if result.previous is not None and result.previous.value is not None:
-        lines.append(f"Comparison period: {kpi.format_value(result.previous.value)}")
+        lines.append(f"Comparison period: {kpi.format_value(result.previous.value, currency)}")
     if result.change is not None and result.change.p_value is not None:
         lines.append(f"Change p-value: {result.change.p_value:.3f}")
     if result.target is not None:
-        lines.append(f"Target: {kpi.format_value(result.target)}")
+        lines.append(f"Target: {kpi.format_value(result.target, currency)}")
     lines.append(trust_sentence)
-    return "\n\n".join(line for line in lines if line)
+    return "\n\n".join(escape_markdown(line) for line in lines if line)

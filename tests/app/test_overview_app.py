@@ -114,4 +114,4 @@ def test_data_quality_page_lists_every_dataset(app):
         "responses", "contacts", "orders", "selection", "prices",
         "acquisition", "revenue", "feedback", "events", "kpi_values",
     }  # fmt: skip
-    assert set(table["trust"]) == {"fresh and valid"}
+    assert set(table["status"]) == {"fresh and valid"}

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 STARTUP_TIMEOUT_S = 60.0
+SERVE_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "serve.py"
 LOG_TAIL_CHARS = 4000
 
 # Base URL -> log file of each server started here. The app hides tracebacks from viewers
@@ -39,13 +40,18 @@ def free_loopback_port() -> int:
 
 
 def streamlit_command(script: str | Path, port: int) -> list[str]:
-    """The `streamlit run` command line, with the same Python as the tests."""
+    """The `streamlit run` command line, with the same Python as the tests.
+
+    The app itself starts through scripts/serve.py, exactly as the run command
+    starts it (that launcher makes deep links work on a fresh server).
+    """
+    launcher = (
+        [sys.executable, str(SERVE_SCRIPT)]
+        if Path(script).name == "app.py"
+        else [sys.executable, "-m", "streamlit", "run", str(script)]
+    )
     return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *launcher,
         "--server.headless",
         "true",
         "--server.address",
@@ -123,7 +129,23 @@ def running_streamlit(
     env: Mapping[str, str] | None = None,
     timeout_s: float = STARTUP_TIMEOUT_S,
 ) -> Iterator[str]:
-    """Start `streamlit run script` in cwd and yield its base URL; stop it on exit.
+    """Start `streamlit run script` in cwd and yield its base URL; stop it on exit."""
+    with running_streamlit_process(
+        script, cwd=cwd, log_path=log_path, env=env, timeout_s=timeout_s
+    ) as (base_url, _pid):
+        yield base_url
+
+
+@contextmanager
+def running_streamlit_process(
+    script: str | Path,
+    *,
+    cwd: Path,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = STARTUP_TIMEOUT_S,
+) -> Iterator[tuple[str, int]]:
+    """Like ``running_streamlit``, yielding (base URL, server pid) for memory readings.
 
     The server's stdout and stderr go to log_path (a file, so a chatty server never blocks
     on a full pipe) and appear in the error when it fails to start.
@@ -142,7 +164,7 @@ def running_streamlit(
     try:
         wait_until_healthy(process, base_url, log_path, timeout_s)
         _LOGS_BY_BASE_URL[base_url] = log_path
-        yield base_url
+        yield base_url, process.pid
     finally:
         _LOGS_BY_BASE_URL.pop(base_url, None)
         stop(process)

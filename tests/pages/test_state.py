@@ -28,6 +28,15 @@ def test_a_full_link_round_trips():
         "asof": "20261101T060000Z",
         "kpi": "nps",
         "screen": "1",
+        "split": "region",
+        "split2": "plan",
+        "reason": "plan correction",
+        "theme": "referrals",
+        "q": "late delivery",
+        "band": "detractors",
+        "p": "3",
+        "rotate": "60",
+        "show": "overview,benefits",
     }
     view, notices = parse_view(params, segment_values=SEGMENTS, kpis=["nps", "csat"])
     assert notices == []
@@ -53,6 +62,12 @@ def test_a_full_link_round_trips():
         ({"last": "-5"}, "expected a number of days"),
         ({"utm_source": "mail"}, r"unknown parameter 'utm\_source'"),
         ({"kpi": "x" * 10_000}, "too long"),
+        ({"split": "planet"}, "no such segment"),
+        ({"band": "angry"}, "Ignored 'band'"),
+        ({"p": "0"}, "expected a page number"),
+        ({"rotate": "1"}, "expected 10 to 3600 seconds"),
+        ({"show": "../etc"}, "not a list of pages"),
+        ({"q": "a" * 150}, "at most 120 characters"),
     ],
 )
 def test_bad_parameters_are_reported_and_fall_back_to_defaults(params, notice):

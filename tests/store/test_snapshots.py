@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import UTC, datetime
 
 import polars as pl
@@ -10,6 +13,7 @@ import pytest
 from store import (
     DatasetEntry,
     SnapshotNotFoundError,
+    SnapshotWriter,
     current_snapshot,
     list_snapshots,
     open_snapshot,
@@ -19,6 +23,7 @@ from store import (
 
 T1 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 T2 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+ORDERS = pl.DataFrame({"order_id": ["o1"], "amount": [12.5]})
 
 
 def ok(dataset: str, rows: int, quarantined: int = 0) -> DatasetEntry:
@@ -104,3 +109,92 @@ def test_open_snapshot_rejects_anything_but_an_id(tmp_path, bad):
 def test_open_expired_snapshot(tmp_path):
     with pytest.raises(SnapshotNotFoundError, match="expired"):
         open_snapshot(tmp_path, "20250101T000000Z")
+
+
+def test_a_writer_publishes_nothing_until_commit(tmp_path):
+    first = write_snapshot(
+        tmp_path, entries=[ok("orders", 1)], frames={"orders": ORDERS}, quarantines={}, now=T1
+    )
+    with SnapshotWriter(tmp_path, now=T2, carried_from=first) as writer:
+        writer.add(ok("responses", 2), frame=pl.DataFrame({"response_id": ["a", "b"]}))
+        assert writer.staging.name.startswith(".tmp-20261102T060000Z-")
+        assert (writer.staging / "responses.parquet").exists()
+        assert current_snapshot(tmp_path).id == first.id
+        assert list_snapshots(tmp_path) == [first.id]
+        second = writer.commit(run_id=7)
+    assert current_snapshot(tmp_path) == second
+    assert (second.id, second.run_id, list(second.datasets)) == (
+        "20261102T060000Z",
+        7,
+        ["responses"],
+    )
+    assert not writer.staging.exists()
+
+
+def test_a_writer_that_fails_leaves_no_staging_folder(tmp_path):
+    with pytest.raises(RuntimeError), SnapshotWriter(tmp_path, now=T1) as writer:
+        writer.add(ok("orders", 1), frame=ORDERS)
+        raise RuntimeError("the source went away")
+    assert not writer.staging.exists()
+    assert current_snapshot(tmp_path) is None
+
+
+def test_new_rows_are_required_for_a_fresh_dataset(tmp_path):
+    with SnapshotWriter(tmp_path, now=T1) as writer, pytest.raises(ValueError, match="orders"):
+        writer.add(ok("orders", 1))
+
+
+def test_a_carried_dataset_keeps_its_own_quarantine_not_the_failed_attempts(tmp_path):
+    kept = pl.DataFrame({"order_id": ["o9"], "_reasons": ["amount: below 0"]})
+    first = write_snapshot(
+        tmp_path,
+        entries=[ok("orders", 1, 1)],
+        frames={"orders": ORDERS},
+        quarantines={"orders": kept},
+        now=T1,
+    )
+    attempt = pl.DataFrame({"order_id": ["x"] * 3, "_reasons": ["order_id: missing"] * 3})
+    carried = DatasetEntry("orders", "db", "carried", rows=1, quarantined=1)
+    second = write_snapshot(
+        tmp_path,
+        entries=[carried],
+        frames={},
+        quarantines={"orders": attempt},
+        carried_from=first,
+        now=T2,
+    )
+    assert second.quarantine("orders").collect().equals(kept)
+    assert second.scan("orders").collect().equals(ORDERS)
+
+
+def test_data_docs_are_stored_zipped_without_gx_tutorial_gifs(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "validations").mkdir(parents=True)
+    (docs / "index.html").write_text("<html>index</html>")
+    (docs / "validations" / "shop.responses.html").write_text("<html>run</html>")
+    (docs / "glossary_scroller.gif").write_bytes(b"GIF89a")
+    with SnapshotWriter(tmp_path / "store", now=T1) as writer:
+        writer.attach_data_docs(docs)
+        snapshot = writer.commit()
+    assert snapshot.has_data_docs
+    archive = zipfile.ZipFile(io.BytesIO(snapshot.data_docs_zip()))
+    assert sorted(archive.namelist()) == ["index.html", "validations/shop.responses.html"]
+    assert archive.read("index.html") == b"<html>index</html>"
+
+
+def test_a_snapshot_without_data_docs_says_so(tmp_path):
+    snapshot = write_snapshot(tmp_path, entries=[], frames={}, quarantines={}, now=T1)
+    assert not snapshot.has_data_docs
+    with pytest.raises(FileNotFoundError, match="has no Data Docs"):
+        snapshot.data_docs_zip()
+
+
+def test_manifests_without_newer_fields_still_open(tmp_path):
+    snapshot = write_snapshot(
+        tmp_path, entries=[ok("orders", 1)], frames={"orders": ORDERS}, quarantines={}, now=T1
+    )
+    manifest = snapshot.path / "manifest.json"
+    body = json.loads(manifest.read_text())
+    del body["datasets"]["orders"]["problem"]
+    manifest.write_text(json.dumps(body))
+    assert open_snapshot(tmp_path, snapshot.id).datasets["orders"].problem is None

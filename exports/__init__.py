@@ -1,0 +1,12 @@
+"""Exports: charts as PNG, tables as CSV, the executive overview as a one-page PDF/PNG slide.
+
+No Streamlit here: pages call these from download buttons, tests call them
+directly. Static images go through Plotly's kaleido, which drives the same
+Debian Chromium the browser tests use.
+"""
+
+from exports.images import ExportError, figure_image
+from exports.slide import overview_slide
+from exports.tables import table_csv
+
+__all__ = ["ExportError", "figure_image", "overview_slide", "table_csv"]

@@ -1,0 +1,84 @@
+"""Sign-in and roles, with Streamlit's built-in OpenID Connect (``st.login``, ``st.user``).
+
+Why two paths:
+- With an identity provider configured (``[auth]`` in .streamlit/secrets.toml,
+  as ``st.login`` expects), every visitor signs in and must be on the
+  workspace's allow-list (``[access]``); the role decides whether customers'
+  words, quarantined rows and downloads are shown.
+- With none configured, the dashboard is a local tool: the server listens on
+  127.0.0.1 (.streamlit/config.toml), and a visitor from another address is
+  refused here as a second guard, in case someone overrides the address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from benefitboard.access import Role, role_for
+from benefitboard.config import WorkspaceConfig
+from pages.ui.text import escape_markdown
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is looking: their role, e-mail (None when local), and whether sign-in is on."""
+
+    role: Role
+    email: str | None
+    signed_in: bool
+
+    @property
+    def sees_customer_data(self) -> bool:
+        return self.role == "analyst"
+
+
+def sign_in_configured() -> bool:
+    """True when .streamlit/secrets.toml has an ``[auth]`` section for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises; that means "not configured"
+        return False
+
+
+def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Access:
+    """Return the visitor's access, or draw the sign-in / refusal screen and stop the run.
+
+    ``screen`` (the leadership screen) draws nothing in the sidebar.
+    """
+    if not sign_in_configured():
+        if _remote_visitor():
+            st.error(
+                "This dashboard has no sign-in configured, so it only serves the computer it "
+                "runs on. An administrator can configure sign-in in .streamlit/secrets.toml."
+            )
+            st.stop()
+        if not screen:
+            st.sidebar.caption("🔓 No sign-in configured: serving this computer only (localhost).")
+        return Access("analyst", None, signed_in=False)
+    if not st.user.is_logged_in:
+        st.title("Benefitboard")
+        st.write("Sign in with your company account to see the dashboard.")
+        st.button("Sign in", on_click=st.login, type="primary")
+        st.stop()
+    email = st.user.get("email")
+    role = role_for(email, workspace.access)
+    if role is None:
+        st.error(
+            f"{escape_markdown(email or 'This account')} is not on this dashboard's allow-list. "
+            "Ask the dashboard's owner to add you to [access] in the workspace config."
+        )
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+    if not screen:
+        with st.sidebar:
+            st.caption(f"Signed in as {escape_markdown(email)} ({role})")
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+    return Access(role, email, signed_in=True)
+
+
+def _remote_visitor() -> bool:
+    """True when the visitor is not on this computer (Streamlit says None for loopback)."""
+    address = st.context.ip_address
+    return isinstance(address, str) and bool(address)

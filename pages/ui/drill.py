@@ -1,0 +1,241 @@
+"""The drill-down pages' bridge to the metrics engine, cached per snapshot and view.
+
+Why cache here: a product manager clicks through segments, reasons and themes;
+each click reruns the page, and only the part that changed should be computed.
+Every function is keyed by the snapshot id and the view's period, comparison
+and filters (``st.cache_resource``: the frames returned are never mutated), so
+a new snapshot is a new key and nothing stale survives a refresh.
+
+The comment indexes (comments only, newest first, lower-cased for search) are
+built once per snapshot: that is what keeps a search over a million responses
+interactive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from charts.trends import trend_window
+from metrics import MetricSettings, Period, effort_priority, feedback_themes
+from metrics.effort_trend import effort_trend
+from metrics.segments import kpi_by_two_segments, score_distribution, segment_trends
+from metrics.theme_mentions import ThemeMentions, feedback_theme_trend, theme_mentions
+from metrics.verbatims import CommentSource, comment_index, find_verbatims
+from pages.ui.context import PageContext
+from pages.ui.kpis import registry_for, settings_for
+
+Frames = Mapping[str, pl.DataFrame]
+FilterKey = tuple[tuple[str, tuple[str, ...]], ...]
+_CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 6 * 3600}
+
+
+@dataclass(frozen=True)
+class ViewKey:
+    """What every cached call depends on besides its own arguments (hashable)."""
+
+    snapshot_id: str
+    period: Period
+    comparison: Period | None
+    filters: FilterKey
+    settings: MetricSettings
+
+    @property
+    def filter_dict(self) -> dict[str, list[str]]:
+        return {segment: list(values) for segment, values in self.filters}
+
+
+def view_key(context: PageContext, extra_filters: Mapping[str, str] | None = None) -> ViewKey:
+    """The view's cache key; ``extra_filters`` narrows it further (e.g. a contact reason)."""
+    p = context.period
+    comparison = Period(p.comparison_start, p.comparison_end) if p.comparison_start else None
+    filters = {segment: tuple(values) for segment, values in context.view.segments.items()}
+    for column, value in (extra_filters or {}).items():
+        filters[column] = (value,)
+    return ViewKey(
+        context.snapshot.id,
+        Period(p.start, p.end),
+        comparison,
+        tuple(sorted(filters.items())),
+        settings_for(context.workspace),
+    )
+
+
+def history(context: PageContext) -> Period:
+    """The period a trend covers: the view's period, reaching back far enough to read a trend."""
+    start, end = trend_window(context.period.start, context.period.end, context.view.grain)
+    return Period(start, end)
+
+
+@st.cache_resource(**_CACHE)
+def _two_way(key: ViewKey, kpi_id: str, first: str, second: str, _frames, _registry):
+    return kpi_by_two_segments(
+        kpi_id,
+        _frames,
+        key.period,
+        first,
+        second,
+        filters=key.filter_dict,
+        settings=key.settings,
+        registry=_registry,
+    )
+
+
+def two_way(context: PageContext, kpi_id: str, first: str, second: str) -> pl.DataFrame:
+    """``metrics.segments.kpi_by_two_segments`` for the view's period and filters."""
+    registry = registry_for(context.workspace)
+    return _two_way(view_key(context), kpi_id, first, second, context.frames, registry)
+
+
+@st.cache_resource(**_CACHE)
+def _distribution(key: ViewKey, survey: str, _frames: Frames) -> pl.DataFrame:
+    return score_distribution(
+        _frames, survey, key.period, filters=key.filter_dict, settings=key.settings
+    )
+
+
+def distribution(context: PageContext, survey: str) -> pl.DataFrame:
+    """How the survey's answers in the view spread over its scale."""
+    return _distribution(view_key(context), survey, context.frames)
+
+
+@st.cache_resource(**_CACHE)
+def _trends(key, window, grain, kpi_id, split, values, _frames, _registry):
+    return segment_trends(
+        kpi_id,
+        _frames,
+        window,
+        grain,
+        split,
+        list(values),
+        filters=key.filter_dict,
+        settings=key.settings,
+        registry=_registry,
+    )
+
+
+def trends(context: PageContext, kpi_id: str, split: str, values: tuple[str, ...]):
+    """The KPI's trend for each of ``values`` of ``split``, over ``history(context)``."""
+    registry = registry_for(context.workspace)
+    return _trends(
+        view_key(context),
+        history(context),
+        context.view.grain,
+        kpi_id,
+        split,
+        values,
+        context.frames,
+        registry,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _comment_index(snapshot_id: str, source: CommentSource, _frames: Frames) -> pl.DataFrame:
+    return comment_index(_frames[source.dataset], source)
+
+
+def verbatims(
+    context: PageContext,
+    source: CommentSource,
+    *,
+    search: str | None,
+    band: str,
+    surveys: tuple[str, ...] = (),
+    extra_filters: Mapping[str, str] | None = None,
+) -> pl.DataFrame:
+    """The comments behind the view (newest first); the index is built once per snapshot."""
+    key = view_key(context, extra_filters)
+    index = _comment_index(context.snapshot.id, source, context.frames)
+    return _verbatims(key, source, search, band, surveys, index)
+
+
+@st.cache_resource(**_CACHE)
+def _verbatims(key, source, search, band, surveys, _index: pl.DataFrame) -> pl.DataFrame:
+    return find_verbatims(
+        _index,
+        key.period,
+        source=source,
+        filters=key.filter_dict,
+        search=search,
+        band=band,
+        surveys=surveys,
+        settings=key.settings,
+    )
+
+
+@st.cache_resource(**_CACHE)
+def _effort(key: ViewKey, _frames: Frames) -> pl.DataFrame:
+    return effort_priority(_frames, key.period, filters=key.filter_dict, settings=key.settings)
+
+
+def effort(context: PageContext) -> pl.DataFrame:
+    """``metrics.effort_priority`` for the view's period and filters."""
+    return _effort(view_key(context), context.frames)
+
+
+@st.cache_resource(**_CACHE)
+def _effort_history(key: ViewKey, window: Period, grain: str, _frames: Frames) -> pl.DataFrame:
+    return effort_trend(_frames, window, grain, filters=key.filter_dict, settings=key.settings)
+
+
+def effort_history(context: PageContext) -> pl.DataFrame:
+    """``metrics.effort_trend`` over ``history(context)`` at the view's grain."""
+    return _effort_history(view_key(context), history(context), context.view.grain, context.frames)
+
+
+@st.cache_resource(**_CACHE)
+def _themes(key: ViewKey, _frames: Frames) -> pl.DataFrame:
+    return feedback_themes(
+        _frames, key.period, key.comparison, filters=key.filter_dict, settings=key.settings
+    )
+
+
+def themes(context: PageContext) -> pl.DataFrame:
+    """``metrics.feedback_themes`` for the view, against its comparison period."""
+    return _themes(view_key(context), context.frames)
+
+
+def theme_window(context: PageContext) -> tuple[Period, str]:
+    """The dates and grain of theme trends: feedback is sparse, so by month at least (by
+    quarter if the view is), over the year (two years by quarter) up to the period's end."""
+    grain = "quarter" if context.view.grain == "quarter" else "month"
+    start, end = trend_window(context.period.start, context.period.end, grain)
+    return Period(start, end), grain
+
+
+@st.cache_resource(**_CACHE)
+def _theme_history(key: ViewKey, window: Period, grain: str, _frames: Frames) -> pl.DataFrame:
+    return feedback_theme_trend(
+        _frames, window, grain, filters=key.filter_dict, settings=key.settings
+    )
+
+
+def theme_history(context: PageContext) -> pl.DataFrame:
+    """``metrics.feedback_themes`` per bucket of ``theme_window(context)``."""
+    window, grain = theme_window(context)
+    return _theme_history(view_key(context), window, grain, context.frames)
+
+
+@st.cache_resource(**_CACHE)
+def _mentions(key: ViewKey, window: Period, taxonomy: tuple, _frames: Frames) -> ThemeMentions:
+    return theme_mentions(
+        _frames, dict(taxonomy), window, filters=key.filter_dict, settings=key.settings
+    )
+
+
+def mentions(context: PageContext, window: Period) -> ThemeMentions:
+    """Feedback items and taxonomy-tagged comments and contact notes in ``window``."""
+    taxonomy = tuple(context.workspace.taxonomy.items())
+    return _mentions(view_key(context), window, taxonomy, context.frames)
+
+
+def period_caption(context: PageContext, *, comparison: bool = True) -> str:
+    """'02 Oct 2026 – 31 Oct 2026 · compared with 02 Sep 2026 – 01 Oct 2026'."""
+    p = context.period
+    text = f"{p.start:%d %b %Y} – {p.end:%d %b %Y}"
+    if comparison and p.comparison_start and p.comparison_end:
+        text += f" · compared with {p.comparison_start:%d %b %Y} – {p.comparison_end:%d %b %Y}"
+    return text

@@ -1,0 +1,79 @@
+"""Sign-in and roles in the running app: allowed, refused and role-limited users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "benefitboard",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
+ACCESS = '\n[access]\nanalysts = ["pm@shop.example"]\nviewers = ["@shop.example"]\n'
+
+
+@pytest.fixture
+def guarded_workspace(demo_workspace: Path) -> Path:
+    """The demo workspace with an allow-list (same store and data: a sibling config file)."""
+    config = demo_workspace.parent / "benefitboard-access.toml"
+    config.write_text(demo_workspace.read_text() + ACCESS)
+    return config
+
+
+def app_for(config: Path, monkeypatch, user: dict | None) -> AppTest:
+    monkeypatch.setenv("BENEFITBOARD_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    if user is not None:
+        at.user = user
+    return at
+
+
+def test_without_an_identity_provider_the_app_is_local_only(demo_workspace, monkeypatch):
+    monkeypatch.setenv("BENEFITBOARD_CONFIG", str(demo_workspace))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("serving this computer only" in c.value for c in at.sidebar.caption)
+    assert len(at.metric) >= 8
+
+
+def test_a_visitor_who_has_not_signed_in_sees_only_the_sign_in(guarded_workspace, monkeypatch):
+    at = app_for(guarded_workspace, monkeypatch, {"is_logged_in": False}).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert len(at.metric) == 0
+
+
+def test_an_account_off_the_allow_list_is_refused(guarded_workspace, monkeypatch):
+    user = {"is_logged_in": True, "email": "mallory@elsewhere.example"}
+    at = app_for(guarded_workspace, monkeypatch, user).run()
+    assert not at.exception
+    assert "not on this dashboard's allow-list" in at.error[0].value
+    assert len(at.metric) == 0
+    assert [b.label for b in at.button] == ["Sign out"]
+
+
+def test_a_viewer_sees_the_kpis_but_not_the_verbatims_page(guarded_workspace, monkeypatch):
+    user = {"is_logged_in": True, "email": "ceo@shop.example"}
+    at = app_for(guarded_workspace, monkeypatch, user).run()
+    assert not at.exception
+    assert len(at.metric) >= 8
+    signed_in = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
+    assert signed_in == ["Signed in as ceo@shop\\.example (viewer)"]  # Markdown-escaped
+    with pytest.raises(Exception, match="verbatims"):
+        at.switch_page("pages/verbatims.py").run()
+
+
+def test_an_analyst_may_open_the_verbatims(guarded_workspace, monkeypatch):
+    user = {"is_logged_in": True, "email": "pm@shop.example"}
+    at = app_for(guarded_workspace, monkeypatch, user).run()
+    assert any(c.value.endswith("(analyst)") for c in at.sidebar.caption)
+    at.switch_page("pages/verbatims.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] == ["Verbatims"]
