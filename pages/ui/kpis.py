@@ -9,7 +9,6 @@ A new snapshot id is a new key, so a refresh can never show stale numbers.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 
 import polars as pl
 import streamlit as st
@@ -18,16 +17,12 @@ from benefitboard.config import WorkspaceConfig
 from metrics import (
     KpiResult,
     MetricSettings,
-    MetricUnavailableError,
     Period,
     Registry,
     build_registry,
     compute_kpis,
-    kpi_trend,
 )
 from pages.ui.context import PageContext
-
-SPARKLINE_WEEKS = 12
 
 
 def settings_for(workspace: WorkspaceConfig) -> MetricSettings:
@@ -92,52 +87,6 @@ def kpi_results(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, KpiRe
         context.snapshot.id,
         period,
         comparison,
-        filters,
-        tuple(kpi_ids),
-        settings_for(context.workspace),
-        context.frames,
-        registry_for(context.workspace),
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=256, ttl=6 * 3600)
-def _sparklines(
-    snapshot_id: str,
-    period: Period,
-    filters: tuple,
-    kpi_ids: tuple[str, ...],
-    settings: MetricSettings,
-    _frames: Mapping[str, pl.DataFrame],
-    _registry: Registry,
-) -> dict[str, list[float]]:
-    lines: dict[str, list[float]] = {}
-    for kpi_id in kpi_ids:
-        try:
-            trend = kpi_trend(
-                kpi_id,
-                _frames,
-                period,
-                "week",
-                filters=dict(filters),
-                settings=settings,
-                registry=_registry,
-            )
-        except MetricUnavailableError:
-            continue
-        values = [v for v in trend["value"].to_list() if v is not None]
-        if len(values) >= 2:
-            lines[kpi_id] = values
-    return lines
-
-
-def kpi_sparklines(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, list[float]]:
-    """Weekly values over the twelve weeks up to the period's end, for each tile's sparkline."""
-    end = context.period.end
-    window = Period(end - timedelta(weeks=SPARKLINE_WEEKS) + timedelta(days=1), end)
-    filters = tuple(sorted((k, tuple(v)) for k, v in _filters(context).items()))
-    return _sparklines(
-        context.snapshot.id,
-        window,
         filters,
         tuple(kpi_ids),
         settings_for(context.workspace),

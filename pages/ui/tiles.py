@@ -29,6 +29,7 @@ from pages.ui import series
 from pages.ui.context import PageContext
 from pages.ui.kpis import kpi_results, registry_for
 from pages.ui.text import escape_markdown
+from pages.ui.trust import trust_of
 from store import DatasetEntry
 
 STATUS_LABEL = {
@@ -53,36 +54,6 @@ SAMPLE_NOUNS = {
 WHOLE_CATALOGUE = {"skus_offered", "in_stock_rate"}
 """KPIs computed from every SKU every day: their n counts SKU-days, which means nothing to a
 reader, and they are not a sample."""
-
-
-def trust_of(entry: DatasetEntry | None) -> tuple[str, str]:
-    """(short badge, sentence) describing how far a tile's data can be trusted."""
-    if entry is None:
-        return "no data", "This workspace has no source for this data."
-    if entry.status == "failed":
-        return "failed", "The source failed and there is no earlier good data: " + "; ".join(
-            entry.failures
-        )
-    if entry.status == "stale":
-        return (
-            "stale",
-            f"The source has no newer data: the newest record is from {entry.newest_record}. "
-            + "; ".join(entry.failures),
-        )
-    if entry.status == "carried":
-        return (
-            "stale",
-            f"Showing the last good data, loaded {entry.loaded_at}. The latest refresh failed: "
-            + "; ".join(entry.failures),
-        )
-    if entry.quarantined:
-        share = entry.quarantined / max(entry.rows + entry.quarantined, 1)
-        return (
-            "partly quarantined",
-            f"{entry.quarantined:,} rows ({share:.1%}) failed validation and are left out; "
-            f"loaded {entry.loaded_at}.",
-        )
-    return "fresh and valid", f"All rows passed validation; loaded {entry.loaded_at}."
 
 
 def trust_badge(entry: DatasetEntry | None) -> str:
@@ -193,7 +164,7 @@ def kpi_tile(
     with st.container(border=True, key=f"tile_{status}_{kpi.id}"):
         st.markdown(status_line(result, currency))
         if result.missing:
-            st.metric(kpi.label, "—", help=escape_markdown(f"{result.missing}. {trust_sentence}"))
+            st.metric(kpi.label, "—", help=f"{escape_markdown(result.missing)}. {trust_sentence}")
             st.caption(f"{escape_markdown(result.missing)} · {trust_badge(entry)}")
             return
         current = result.current
