@@ -12,17 +12,18 @@ import streamlit as st
 from benefitboard.config import WorkspaceConfig
 from benefitboard.secrets import mask_url
 from pages.ui import data
+from pages.ui.admission import page_run_slot
 from pages.ui.auth import Access, require_access
 from pages.ui.context import (
     PageContext,
     data_date_range,
-    segment_values_of,
     set_page_context,
 )
 from pages.ui.filters import filter_bar, read_view, resolve_period
+from pages.ui.kpis import registry_for
 from pages.ui.refresh import refresh_button
 from pages.ui.screen import screen_clock, screen_requested, screen_style
-from pages.ui.share import share_panel
+from pages.ui.share import expired_pin_notice, share_panel
 from pages.ui.text import escape_markdown
 from pages.ui.trust import data_banner
 
@@ -78,29 +79,27 @@ def prepare_context(workspace: WorkspaceConfig, access: Access) -> PageContext |
     view, notices = read_view({}, [])
     try:
         snapshot = data.snapshot(view.asof)
-    except data.SnapshotNotFoundError as error:
-        st.warning(f"{error}. Showing the live data instead.")
-        view = view.with_(asof=None)
+    except data.SnapshotNotFoundError:
+        expired_pin_notice(view.asof, workspace.pin_retention_days)
         snapshot = data.snapshot(None)
     if snapshot is None:
         st.info(
             "No data yet. Press **Refresh data** in the sidebar, or run "
             "`python -m benefitboard refresh`."
         )
-        refresh_button(workspace)
+        refresh_button(workspace, access)
         return None
     frames = data.frames(snapshot)
-    segments = tuple(
-        (dataset, segment) for dataset in frames for segment in workspace.segments(dataset)
-    )
-    segment_values = segment_values_of(snapshot.id, frames, segments)
-    view, notices = read_view(segment_values, None)
+    segment_values = data.segment_values(workspace, snapshot)
+    view, notices = read_view(segment_values, [kpi.id for kpi in registry_for(workspace)])
+    if view.asof != snapshot.id:  # the pinned snapshot is gone: this is the live view
+        view = view.with_(asof=None)
     for notice in notices:
         st.toast(notice, icon="⚠️")
     data_start, data_end = data_date_range(snapshot, workspace.timezone)
     if not SCREEN:  # the screen shows exactly the view its URL describes, with no widgets
         view = filter_bar(view, segment_values, data_start, data_end)
-        refresh_button(workspace)
+        refresh_button(workspace, access)
         if view.asof:
             st.sidebar.info(f"Pinned to snapshot {snapshot.id}: numbers will not change.")
         else:
@@ -117,8 +116,6 @@ def prepare_context(workspace: WorkspaceConfig, access: Access) -> PageContext |
     )
     set_page_context(context)
     data_banner(snapshot)
-    if not SCREEN:
-        share_panel(context)
     return context
 
 
@@ -132,6 +129,9 @@ navigation = st.navigation(visible_pages(access), position="hidden" if SCREEN el
 context = prepare_context(workspace, access) if workspace is not None else None
 if SCREEN:
     screen_style()
-navigation.run()
+with page_run_slot():  # a room opening one link at once: a few pages compute, the rest queue
+    navigation.run()
+if context is not None and not SCREEN:
+    share_panel(context)  # after the page: its own controls may have changed the URL
 if SCREEN:
     screen_clock(context, navigation.url_path or "overview", SCREEN_PAGES)

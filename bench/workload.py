@@ -102,32 +102,37 @@ def view_aggregates(
 ) -> dict[str, Any]:
     """The view's data: day aggregates of the big datasets over the days it shows, plus the rest.
 
-    Responses are counted by day over the two-year history and by day and the
-    split segments over the two periods (``data[SPLIT_DATA]``, what the splits
-    read); orders over the two periods; the other
-    datasets the tiles read are small and taken whole. Every tile, trend and
-    split then reads a few hundred thousand rows instead of fifteen million
-    (delivery quantiles come from the hours histogram, within the bound their
-    tile note states). ``frames`` may be lazy (a snapshot's Parquet files): the
-    scans, filters and counts then run in one ``collect_all``, reading only the
-    columns and row groups they need.
+    Each response is counted once: the two periods the splits compare by day and
+    the split segments (``data[SPLIT_DATA]``, what the splits read), the older
+    days of the two-year history by day alone; the history's ``survey_counts``
+    is the older part plus the recent part summed over the segments (the same
+    counts one pass over all two years would give). Orders are counted over the
+    two periods; the other datasets the tiles read are small and taken whole.
+    Every tile, trend and split then reads a few hundred thousand rows instead
+    of fifteen million (delivery quantiles come from the hours histogram, within
+    the bound their tile note states). ``frames`` may be lazy (a snapshot's
+    Parquet files): the scans, filters and counts then run in one
+    ``collect_all``, reading only the columns and row groups they need.
     """
     import polars as pl
 
     recent = Period(view.comparison.start, view.period.end)
+    older = Period(view.history.start, recent.start - timedelta(days=1))
     queries = {
-        "survey_counts": day_aggregate(
-            "responses", frames, periods=[view.history], timezone=timezone
-        ),
         "split_counts": day_aggregate(
             "responses", frames, periods=[recent], segments=SPLITS, timezone=timezone
         ),
+        "older_counts": day_aggregate("responses", frames, periods=[older], timezone=timezone),
         "order_counts": day_aggregate("orders", frames, periods=[recent], timezone=timezone),
     }
     needed = {registry.get(kpi).dataset for kpi in tiles} - set(BIG_DATASETS)
     queries |= {name: frames[name].lazy() for name in needed if name in frames}
     data = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
-    data[SPLIT_DATA] = {"survey_counts": data.pop("split_counts")}
+    split = {"survey_counts": data.pop("split_counts")}
+    older_counts = data.pop("older_counts")
+    recent_counts = day_aggregate("responses", split, periods=None).collect()
+    data["survey_counts"] = pl.concat([older_counts, recent_counts.select(older_counts.columns)])
+    data[SPLIT_DATA] = split
     return data
 
 
@@ -162,3 +167,50 @@ def verbatim_search(index: Any, period: Period, settings: MetricSettings, search
     from metrics.verbatims import find_verbatims, page_of
 
     return page_of(find_verbatims(index, period, search=search, settings=settings), 1).rows
+
+
+def app_view(config: Any, view: ExecutiveView) -> dict[str, Any]:
+    """The executive view through the app's own path: the functions the pages call, caches and all.
+
+    What a viewer's first visit costs after a refresh: the workspace and the
+    current snapshot opened (``pages.ui.data``), the filter bar's segment
+    values, every tile (``pages.ui.kpis.kpi_results``, one call per tile row as
+    ``tile_row`` makes them), the tiles' sparklines, the two-year weekly NPS
+    trend and NPS by plan and by region (``pages.ui.series``). The stored day
+    aggregates are read from disk here; rows are read only where a formula
+    needs them. A second call is a warm visit: every answer comes from the
+    pages' caches.
+    """
+    import os
+
+    from pages.ui import data, series
+    from pages.ui.context import PageContext
+    from pages.ui.filters import Period as ViewPeriod
+    from pages.ui.kpis import kpi_results
+    from pages.ui.state import ViewState
+
+    os.environ["BENEFITBOARD_CONFIG"] = str(config)  # how the app finds its workspace
+    workspace = data.workspace()
+    snapshot = data.snapshot()
+    days = (view.period.end - view.period.start).days + 1
+    context = PageContext(
+        workspace,
+        snapshot,
+        data.frames(snapshot),
+        ViewState(last_days=days, comparison="previous"),
+        ViewPeriod(view.period.start, view.period.end, view.comparison.start, view.comparison.end),
+        data.segment_values(workspace, snapshot),
+    )
+    tiles: dict[str, Any] = {}
+    for row in TILE_ROWS:
+        tiles.update(kpi_results(context, row))
+    return {
+        "tiles": tiles,
+        "sparklines": series.sparklines(context, TILES),
+        "trend": series.trend(context, "nps", view.history, "week"),
+        "splits": {segment: series.by_segment(context, "nps", segment) for segment in SPLITS},
+    }
+
+
+TILE_ROWS = (TILES[:3], TILES[3:9], TILES[9:])
+"""The overview's three tile rows (customer benefit; faster, cheaper, more choice; growth)."""

@@ -29,6 +29,7 @@ SURVEY_CES_SCALES = ("agreement7", "effort5")
 CUSTOM_AGGREGATIONS = ("mean", "sum", "last", "p50", "p90")
 DIRECTIONS = ("higher", "lower")
 SOURCE_KINDS = ("sql", "files")
+SOURCE_MODES = ("refresh", "live")
 
 
 class ConfigError(ValueError):
@@ -70,6 +71,13 @@ class SourceConfig:
     connection: str | None = None
     timezone: str = "UTC"
     query_timeout_seconds: float = 60.0
+    mode: str = "refresh"
+    """"refresh" copies the rows into the store; "live" (sql sources only) leaves them in the
+    database, which filters and aggregates per view (docs/SCALING.md)."""
+
+    @property
+    def live(self) -> bool:
+        return self.mode == "live"
 
 
 @dataclass(frozen=True)
@@ -269,13 +277,29 @@ class _Reader:
         if not isinstance(raw, dict):
             raise self.fail(key, f"expected a table, got {raw!r}")
         self.unknown_keys(
-            raw, key, {"kind", "url", "connection", "timezone", "datasets", "query_timeout_seconds"}
+            raw,
+            key,
+            {"kind", "url", "connection", "timezone", "datasets", "query_timeout_seconds", "mode"},
         )
         kind = self.get(raw, key, "kind", str)
         if kind not in SOURCE_KINDS:
             raise self.fail(f"{key}.kind", f"expected one of {SOURCE_KINDS}, got {kind!r}")
+        mode = self.get(raw, key, "mode", str, "refresh")
+        if mode not in SOURCE_MODES:
+            raise self.fail(f"{key}.mode", f"expected one of {SOURCE_MODES}, got {mode!r}")
+        if mode == "live" and kind != "sql":
+            raise self.fail(
+                f"{key}.mode",
+                f"live mode reads a database in place; a {kind!r} source can only be copied "
+                '(remove `mode` or write mode = "refresh")',
+            )
         url = self.get(raw, key, "url", str)
         connection = self.get(raw, key, "connection", str)
+        timeout = self.get(raw, key, "query_timeout_seconds", (int, float), 60.0)
+        if timeout <= 0:  # PostgreSQL reads statement_timeout = 0 as "no limit"
+            raise self.fail(
+                f"{key}.query_timeout_seconds", f"expected seconds above 0, got {timeout!r}"
+            )
         if kind == "sql" and not (url or connection):
             raise self.fail(
                 key,
@@ -304,6 +328,7 @@ class _Reader:
             query_timeout_seconds=float(
                 self.get(raw, key, "query_timeout_seconds", (int, float), 60.0)
             ),
+            mode=mode,
         )
 
     def mapping(self, key: str, dataset: str, raw: Any, kind: str) -> DatasetMapping:

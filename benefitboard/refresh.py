@@ -25,6 +25,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tempfile
 import time
@@ -39,6 +41,7 @@ from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.secrets import mask_url
 from canonical import dataset_spec
 from connectors import SourceError, read_dataset
+from metrics.aggregates import AGGREGATES, day_aggregate
 from store import DatasetEntry, Snapshot, current_snapshot, prune_snapshots
 from store.lock import refresh_lock
 from store.pins import active_pins
@@ -138,7 +141,14 @@ def _refresh(workspace: WorkspaceConfig, now: datetime, report: Progress) -> Ref
                 )
                 report(base + step * 0.9, f"{outcome.entry.source} › {dataset}: writing")
                 write_started = time.perf_counter()
-                writer.add(outcome.entry, frame=outcome.frame, quarantine=outcome.quarantine)
+                aggregate, totals = _day_aggregates(outcome, workspace.timezone)
+                outcome.entry = writer.add(
+                    _with_segment_values(outcome, aggregate),
+                    frame=_in_time_order(outcome.frame, dataset),
+                    quarantine=outcome.quarantine,
+                    aggregate=aggregate,
+                    totals=totals,
+                )
                 outcome.timing.write = time.perf_counter() - write_started
                 _record_dataset(log, run_id, outcome)
                 _let_rows_go(outcome)
@@ -189,6 +199,8 @@ def _refresh_dataset(
 ) -> DatasetOutcome:
     source = workspace.dataset_source(dataset)
     assert source is not None  # datasets() only lists datasets some source provides
+    if source.live:
+        return _check_live_dataset(workspace, contracts, dataset, previous, now, report, base)
     timing = DatasetTiming()
     started = time.perf_counter()
     report(base, f"{source.name} › {dataset}: reading")
@@ -222,16 +234,7 @@ def _refresh_dataset(
         previous_row_count=_previous_row_count(previous, dataset),
     )
     timing.validate = checked.seconds
-    expectation_rows = [
-        {
-            "expectation": r.expectation_type,
-            "column": r.column,
-            "success": r.success,
-            "unexpected_count": r.unexpected_count,
-            "details": r.to_dict(),
-        }
-        for r in checked.results
-    ]
+    expectation_rows = _expectation_rows(checked.results)
     newest = _newest(checked.valid, dataset)
     if not checked.ok and not (_only_stale(checked) and _not_older(newest, previous, dataset)):
         problem = _short(_first_problem(checked))
@@ -252,6 +255,7 @@ def _refresh_dataset(
         newest_record=newest,
         segments=workspace.segments(dataset),
         problem=None if checked.ok else _short(_first_problem(checked)),
+        aggregate_timezone=workspace.timezone if dataset in AGGREGATES else None,
     )
     return DatasetOutcome(
         entry,
@@ -262,6 +266,142 @@ def _refresh_dataset(
         timing=timing,
         validation=checked,
     )
+
+
+def _expectation_rows(results: list) -> list[dict]:
+    """Each expectation's outcome as the run log stores it."""
+    return [
+        {
+            "expectation": r.expectation_type,
+            "column": r.column,
+            "success": r.success,
+            "unexpected_count": r.unexpected_count,
+            "details": r.to_dict(),
+        }
+        for r in results
+    ]
+
+
+def _day_aggregates(
+    outcome: DatasetOutcome, timezone: str
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """The new rows' day aggregate by every declared segment, and the same summed over them.
+
+    Executive pages compute their tiles and trends from these (a few hundred
+    thousand rows by segment, a few thousand without, instead of millions);
+    ``metrics.aggregates`` builds them exactly as the engine would from the
+    rows, so the numbers are the same.
+    """
+    entry = outcome.entry
+    if outcome.frame is None or entry.aggregate_timezone is None:
+        return None, None
+    data = {entry.dataset: outcome.frame}
+    by_segments = day_aggregate(
+        entry.dataset, data, periods=None, segments=entry.segments, timezone=timezone
+    ).collect()
+    totals = day_aggregate(
+        entry.dataset, {AGGREGATES[entry.dataset].name: by_segments}, periods=None
+    ).collect()
+    return by_segments, totals
+
+
+def _in_time_order(frame: pl.DataFrame | None, dataset: str) -> pl.DataFrame | None:
+    """The rows sorted by the dataset's time column (stable), so the snapshot's row groups
+    each hold a stretch of time and a period's scan skips the others by their statistics.
+    Sources usually deliver rows in time order already; then nothing is copied."""
+    if frame is None or frame.is_empty():
+        return frame
+    column = dataset_spec(dataset).time_column
+    if column not in frame.columns or frame[column].is_sorted():
+        return frame
+    return frame.sort(column, nulls_last=True, maintain_order=True)
+
+
+def _with_segment_values(outcome: DatasetOutcome, aggregate: pl.DataFrame | None) -> DatasetEntry:
+    """The entry with each declared segment's distinct values (read from the small aggregate
+    when there is one), so the filter bar lists them without reading any rows."""
+    entry, table = outcome.entry, aggregate if aggregate is not None else outcome.frame
+    present = [s for s in entry.segments if table is not None and s in table.columns]
+    if not present:
+        return entry
+    found = table.select(pl.col(s).drop_nulls().unique().implode() for s in present).row(0)
+    values = tuple((s, tuple(sorted(map(str, v)))) for s, v in zip(present, found, strict=True))
+    return replace(entry, segment_values=values)
+
+
+def _check_live_dataset(
+    workspace: WorkspaceConfig,
+    contracts: Mapping[str, DatasetContract],
+    dataset: str,
+    previous: Snapshot | None,
+    now: datetime,
+    report: Progress,
+    base: float,
+) -> DatasetOutcome:
+    """A live dataset: validate it in its database (GX SQL) and record what was found, no rows.
+
+    The manifest entry carries the SQL validation's row and quarantine counts,
+    the newest valid record and a fingerprint of them, so the data-quality page,
+    the trust banners and the caches work as for a copied dataset. There is no
+    last good copy to carry: a dataset-level failure marks the dataset failed
+    (stale but readable data stays live, flagged stale).
+    """
+    from connectors.pushdown import count_quarantined, newest_record, validate_live_source
+
+    source = workspace.dataset_source(dataset)
+    assert source is not None
+    contract, timing = contracts[dataset], DatasetTiming()
+    started = time.perf_counter()
+    report(base, f"{source.name} › {dataset}: validating in the database (live)")
+    try:
+        checked = validate_live_source(
+            source,
+            dataset,
+            contract,
+            now=now,
+            previous_row_count=_previous_row_count(previous, dataset),
+        )
+        quarantined = count_quarantined(source, dataset, contract=contract, now=now)
+        newest = newest_record(source, dataset, contract=contract, now=now)
+    except Exception as error:  # an unreachable warehouse must not stop the other datasets
+        timing.validate = time.perf_counter() - started
+        text = error.problem if isinstance(error, SourceError) else f"{type(error).__name__}"
+        message = f"source {source.name!r}, dataset {dataset!r}: {type(error).__name__}: {error}"
+        entry = DatasetEntry(
+            dataset=dataset,
+            source=source.name,
+            status="failed",
+            failures=(mask_url(message),),
+            problem=_short(text),
+            live=True,
+        )
+        return DatasetOutcome(entry, timing=timing)
+    timing.validate = time.perf_counter() - started
+    expectation_rows = _expectation_rows(checked.results)
+    status = "ok" if checked.ok else ("stale" if _only_stale(checked) else "failed")
+    valid = max(checked.row_count - quarantined, 0)
+    seen = [(r.expectation_type, r.column, r.success, r.unexpected_count) for r in checked.results]
+    entry = DatasetEntry(
+        dataset=dataset,
+        source=source.name,
+        status=status,
+        failures=tuple(checked.dataset_failures),
+        rows=valid if status != "failed" else 0,
+        quarantined=quarantined,
+        loaded_at=now.isoformat(timespec="seconds"),
+        newest_record=newest,
+        segments=workspace.segments(dataset),
+        problem=None if checked.ok else _short(_first_problem(checked)),
+        live=True,
+        fingerprint=_fingerprint_of([checked.row_count, quarantined, newest, seen]),
+    )
+    return DatasetOutcome(entry, expectation_rows=expectation_rows, rows_read=0, timing=timing)
+
+
+def _fingerprint_of(facts: list) -> str:
+    """A live dataset's fingerprint: what its validation saw (counts, newest, results)."""
+    text = json.dumps(facts, default=str, sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _previous_row_count(previous: Snapshot | None, dataset: str) -> int | None:
@@ -335,7 +475,7 @@ def _keep_last_good(
 ) -> DatasetOutcome:
     """A dataset-level failure: carry the previous snapshot's data forward, or mark it failed."""
     last = previous.datasets.get(dataset) if previous else None
-    if last is not None and last.has_data:
+    if last is not None and last.has_rows:
         entry = DatasetEntry(
             dataset=dataset,
             source=source,
@@ -348,6 +488,9 @@ def _keep_last_good(
             failures=tuple(failures),
             segments=last.segments,
             problem=problem,
+            fingerprint=last.fingerprint,
+            aggregate_timezone=last.aggregate_timezone,
+            segment_values=last.segment_values,
         )
     else:
         entry = DatasetEntry(

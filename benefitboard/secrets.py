@@ -106,9 +106,23 @@ def _absolute_sqlite(url: str, base_dir: Path) -> str:
     return url
 
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]+:)(?P<secret>[^@\s]+)(?=@)")
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]+)(?=@)")
+_PASSWORD_PARAMETER = re.compile(
+    r"(?P<head>\b(?:password|passwd|pwd)\s*=\s*)(?P<secret>[^&\s;,'\"]+?)(?=[&\s;,'\"]|: |:$|$)",
+    re.I,
+)
+"""``?password=…`` in a URL's query string, ``password=…`` in a libpq/ODBC connection string
+(ending where the parameter ends, or before the ": " of a message that quotes the URL)."""
 
 
 def mask_url(text: str) -> str:
-    """Replace any password inside URLs in ``text`` with ``***``; safe on any string."""
-    return _PASSWORD_IN_URL.sub(lambda m: m.group("head") + "***", text)
+    """Replace any password inside URLs or connection strings in ``text`` with ``***``.
+
+    Safe on any string; masks too much rather than too little (a URL's user
+    may be empty, the password may be a query parameter).
+
+    >>> mask_url("postgresql://:pw@db/x, mysql://u@db/x?password=pw, host=db password=pw")
+    'postgresql://:***@db/x, mysql://u@db/x?password=***, host=db password=***'
+    """
+    masked = _PASSWORD_IN_URL.sub(lambda m: m.group("head") + "***", text)
+    return _PASSWORD_PARAMETER.sub(lambda m: m.group("head") + "***", masked)

@@ -57,7 +57,8 @@ def effort_bubbles(table: pl.DataFrame, ces_range: tuple[int, int], *, best: int
                 "sizemode": "area",
                 "sizeref": 2.0 * largest / MAX_BUBBLE_PX**2 if largest > 0 else 1.0,
                 "sizemin": 6,
-                "color": rows["ces"].to_list(),
+                # a reason without CES answers in the view has no colour (Plotly refuses None)
+                "color": [float("nan") if c is None else c for c in rows["ces"].to_list()],
                 "cmin": low,
                 "cmax": high,
                 "colorscale": EFFORT_SCALE[::-1] if reversed_scale else EFFORT_SCALE,

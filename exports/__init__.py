@@ -5,8 +5,17 @@ directly. Static images go through Plotly's kaleido, which drives the same
 Debian Chromium the browser tests use.
 """
 
-from exports.images import ExportError, figure_image
-from exports.slide import overview_slide
+from exports.images import ExportError, chart_image, figure_image, images_available
+from exports.slide import SlideStamp, overview_slide, slide_file
 from exports.tables import table_csv
 
-__all__ = ["ExportError", "figure_image", "overview_slide", "table_csv"]
+__all__ = [
+    "ExportError",
+    "SlideStamp",
+    "chart_image",
+    "figure_image",
+    "images_available",
+    "overview_slide",
+    "slide_file",
+    "table_csv",
+]

@@ -8,7 +8,8 @@ and the link that reopens the view.
 
 Example:
     >>> figure = overview_slide(results, stamp)  # doctest: +SKIP
-    >>> figure_image(figure, "pdf", width=1600, height=900)  # doctest: +SKIP
+    >>> slide_file(results, stamp, "pdf")[:5]  # doctest: +SKIP
+    b'%PDF-'
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from exports.images import figure_image
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1600, 900
+SLIDE_FORMATS = ("pdf", "png")
 STATUS_COLOUR = {"green": "#1a7f37", "amber": "#b7791f", "red": "#c62828", "none": "#8a94a0"}
 INK, MUTED, CARD = "#14212b", "#5b6770", "#f3f6f8"
 
@@ -60,8 +65,8 @@ def overview_slide(
     foot = f"Filters: {stamp.filters} · Data snapshot {stamp.snapshot} · {stamp.link}"
     _text(figure, 0.02, 0.03, _plain(foot), 11, MUTED)
     figure.update_layout(
-        width=1600,
-        height=900,
+        width=SLIDE_WIDTH,
+        height=SLIDE_HEIGHT,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -70,6 +75,15 @@ def overview_slide(
         showlegend=False,
     )
     return figure
+
+
+def slide_file(rows: Sequence[tuple[str, Sequence]], stamp: SlideStamp, fmt: str = "pdf") -> bytes:
+    """The slide as a file: PDF (vector, sharp at any size) or PNG (2×, 3200 × 1800 pixels)."""
+    if fmt not in SLIDE_FORMATS:
+        raise ValueError(f"a slide is one of {SLIDE_FORMATS}, got {fmt!r}")
+    figure = overview_slide(rows, stamp)
+    scale = 2 if fmt == "png" else 1
+    return figure_image(figure, fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT, scale=scale)
 
 
 def _card(figure: go.Figure, result, x: float, y: float, width: float, height: float) -> None:

@@ -16,10 +16,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.quantiles import delivery_bucket_upper, quantile_from_counts
+from metrics.quantiles import (
+    delivery_bucket,
+    delivery_bucket_upper,
+    quantile_from_counts,
+    quantile_from_histogram_and_rows,
+    quantile_from_values,
+)
 from metrics.view import KpiView
 
 _US_PER_HOUR = 3_600_000_000
+_HOURS = (pl.col("delivered_at") - pl.col("ordered_at")).dt.total_microseconds() / _US_PER_HOUR
 
 
 def delivery_quantile(q: float):
@@ -27,36 +34,34 @@ def delivery_quantile(q: float):
 
     def formula(view: KpiView) -> pl.DataFrame:
         keys = view.keys
-        if view.raw is not None:
-            hours = (
-                pl.col("delivered_at") - pl.col("ordered_at")
-            ).dt.total_microseconds() / _US_PER_HOUR
-            rows = view.raw().filter(pl.col("delivered_at").is_not_null()).with_columns(hours=hours)
-            counts = (
-                rows.filter(pl.col("hours") >= 0)
-                .group_by([*keys, "hours"])
-                .agg(n=pl.len())
-                .select(*keys, lower="hours", upper="hours", n="n")
-                .collect()
+        delivered = view.rows.filter(pl.col("delivered"))
+        counts = (
+            delivered.filter(pl.col("delivery_bucket").is_not_null())
+            .group_by([*keys, "delivery_bucket"])
+            .agg(n=pl.col("n").sum())
+            .select(
+                *keys,
+                lower="delivery_bucket",
+                upper=delivery_bucket_upper(pl.col("delivery_bucket")),
+                n="n",
             )
-            excluded = rows.group_by(keys).agg(excluded=(pl.col("hours") < 0).sum()).collect()
-        else:
-            delivered = view.rows.filter(pl.col("delivered"))
-            counts = (
-                delivered.filter(pl.col("delivery_bucket").is_not_null())
-                .group_by([*keys, "delivery_bucket"])
-                .agg(n=pl.col("n").sum())
-                .select(
-                    *keys,
-                    lower="delivery_bucket",
-                    upper=delivery_bucket_upper(pl.col("delivery_bucket")),
-                    n="n",
-                )
+        )
+        excluded = delivered.group_by(keys).agg(
+            excluded=pl.col("n").filter(pl.col("delivery_bucket").is_null()).sum()
+        )
+        confidence = view.settings.confidence
+        if view.raw is None:
+            stats = quantile_from_counts(counts, keys, q, confidence)
+        else:  # exact: the histogram says which few buckets of rows to read in full
+            rows = view.raw().filter(pl.col("delivered_at").is_not_null())
+            stats = quantile_from_histogram_and_rows(
+                counts, rows, _HOURS, keys, q, confidence, delivery_bucket
             )
-            excluded = delivered.group_by(keys).agg(
-                excluded=pl.col("n").filter(pl.col("delivery_bucket").is_null()).sum()
-            )
-        stats = quantile_from_counts(counts, keys, q, view.settings.confidence)
+            if stats is None:  # the rows and the histogram disagree: read every row
+                values = rows.select(*keys, value=_HOURS).collect()
+                excluded = values.group_by(keys).agg(excluded=(pl.col("value") < 0).sum())
+                values = values.filter(pl.col("value") >= 0)
+                stats = quantile_from_values(values, keys, q, confidence)
         noted = excluded.with_columns(
             note=pl.when(pl.col("excluded") > 0).then(
                 pl.format("{} deliveries stamped before their order left out", pl.col("excluded"))

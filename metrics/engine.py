@@ -101,6 +101,18 @@ class _Session:
         self.filters = {k: list(v) for k, v in (filters or {}).items() if v}
         self.settings = settings
         self._aggregates: dict[tuple[str, tuple[str, ...], bool], pl.DataFrame] = {}
+        self._labelled: dict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = {}
+
+    def labelled(
+        self, dataset: str, segments: tuple[str, ...], lookback: bool, groups: Sequence[Period]
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The groups' frame and the aggregate's rows labelled by them, built once per call for
+        every KPI of the dataset (NPS, CSAT and CES share one labelled survey aggregate)."""
+        key = (dataset, segments, lookback, tuple(groups))
+        if key not in self._labelled:
+            frame = group_frame(groups)
+            self._labelled[key] = frame, label(self.aggregate(dataset, segments, lookback), frame)
+        return self._labelled[key]
 
     def aggregate(self, dataset: str, segments: tuple[str, ...], lookback: bool) -> pl.DataFrame:
         key = (dataset, segments, lookback)
@@ -174,9 +186,9 @@ def _evaluate(
     """Estimates of ``kpi`` per group (and segment value): one row per combination."""
     segments = (segment,) if segment else ()
     aggregate = session.aggregate(kpi.dataset, segments, kpi.lookback)
-    frame = group_frame(groups)
+    frame, rows = session.labelled(kpi.dataset, segments, kpi.lookback, groups)
     view = KpiView(
-        rows=label(aggregate, frame),
+        rows=rows,
         groups=frame,
         segments=segments,
         settings=session.settings,

@@ -15,6 +15,11 @@ the wider of the (at most two) buckets holding x₍⌊p⌋₎ and x₍⌈p⌉₎
 reported as ``error_bound`` (0 for exact values; ∞ in the open last bucket,
 where the value is a lower bound).
 
+Raw values (``quantile_from_values``) skip the counting: the four order
+statistics a quantile and its interval need are picked per group with
+``numpy.partition`` (linear time), the same numbers the exact counts give
+without hashing or sorting a million distinct values.
+
 Interval: order statistics x₍j₎, x₍k₎ with j = B⁻¹(α/2) and k = B⁻¹(1 − α/2) + 1,
 B ~ Binomial(n, q) — covers the population quantile with probability ≥ 1 − α
 whatever the distribution. When j < 1 or k > n the sample is too small for a
@@ -31,10 +36,12 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
-from scipy.stats import binom, norm
+
+from metrics.distributions import binomial_quantile, normal_quantile
 
 DELIVERY_HOUR_EDGES: tuple[float, ...] = (
     *(i * 0.5 for i in range(144)),  # 0–72 h in half hours
@@ -90,24 +97,11 @@ def quantile_from_counts(
     counts = counts.filter(pl.col("n") > 0)
     ordered = counts.sort([*keys, "lower"]).with_columns(cum=pl.col("n").cum_sum().over(keys))
     totals = counts.group_by(keys).agg(total=pl.col("n").sum()).sort(keys)
-    total = totals["total"].to_numpy().astype(float)
-    alpha = 1 - confidence
-    position = 1 + (total - 1) * q
-    j = binom.ppf(alpha / 2, total, q)
-    k = binom.ppf(1 - alpha / 2, total, q) + 1
-    ranks = totals.with_columns(
-        r_floor=pl.Series(np.floor(position)),
-        r_ceil=pl.Series(np.ceil(position)),
-        frac=pl.Series(position - np.floor(position)),
-        r_low=pl.Series(np.clip(j, 1, total)),
-        r_high=pl.Series(np.clip(k, 1, total)),
-        open_low=pl.Series(j < 1, dtype=pl.Boolean),
-        open_high=pl.Series(k > total, dtype=pl.Boolean),
-    )
+    ranks = totals.with_columns(**_ranks(totals["total"].to_numpy(), q, confidence))
     width = pl.col("upper") - pl.col("lower")
     spread = (pl.col("r") - (pl.col("cum") - pl.col("n")) - 0.5) / pl.col("n") * width
     result = ranks
-    for role in ("r_floor", "r_ceil", "r_low", "r_high"):
+    for role in ROLES:
         placed = (
             ranks.select(*keys, r=role)
             .join(ordered, on=keys)
@@ -122,7 +116,144 @@ def quantile_from_counts(
             )
         )
         result = result.join(placed, on=keys, how="left")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    return _estimates(result, keys, confidence)
+
+
+def quantile_from_values(
+    values: pl.DataFrame, keys: list[str], q: float, confidence: float
+) -> pl.DataFrame:
+    """The q-quantile per ``keys`` group of raw ``values`` (keys, value): exact, no counting.
+
+    Same result as ``quantile_from_counts`` on the values' exact counts (and as
+    ``numpy.quantile``), in linear time: each group's four order statistics
+    are picked with ``numpy.partition``. Null values are left out.
+
+    Example:
+        >>> values = pl.DataFrame({"g": [1, 1, 1, 1], "value": [4.0, 1.0, 3.0, 2.0]})
+        >>> quantile_from_values(values, ["g"], 0.5, 0.95)["value"].item()
+        2.5
+    """
+    if not keys:
+        single = values.with_columns(_all=pl.lit(0))
+        return quantile_from_values(single, ["_all"], q, confidence).drop("_all")
+    values = values.select(*keys, "value").filter(pl.col("value").is_not_null())
+    parts = values.partition_by(keys, as_dict=True, include_key=False)
+    groups = pl.DataFrame(list(parts), schema=values.select(keys).schema, orient="row")
+    total = np.array([part.height for part in parts.values()], dtype=float)
+    ranks = _ranks(total, q, confidence)
+    picks = {role: np.empty(len(total)) for role in ROLES}
+    for index, part in enumerate(parts.values()):
+        wanted = {role: int(ranks[role][index]) - 1 for role in ROLES}
+        picked = np.partition(part["value"].to_numpy(), sorted(set(wanted.values())))
+        for role, position in wanted.items():
+            picks[role][index] = picked[position]
+    result = groups.with_columns(
+        total=pl.Series(total),
+        **ranks,
+        **{f"x_{role}": pl.Series(picks[role]) for role in ROLES},
+        **{f"width_{role}": pl.lit(0.0) for role in ROLES},
+    )
+    return _estimates(result, keys, confidence)
+
+
+def quantile_from_histogram_and_rows(
+    counts: pl.DataFrame,
+    rows: pl.LazyFrame,
+    value: pl.Expr,
+    keys: list[str],
+    q: float,
+    confidence: float,
+    bucket: Callable[[pl.Expr], pl.Expr],
+) -> pl.DataFrame | None:
+    """Exact quantiles reading only the rows in the histogram buckets that hold them.
+
+    ``counts`` (keys, lower, upper, n) must be the histogram of ``value`` over
+    exactly ``rows`` (lazy, with the key columns), bucketed by ``bucket`` — as
+    the engine builds it from the same rows or from the stored aggregate of the
+    same snapshot. It says in which bucket each order statistic lies and at
+    which rank inside it, so only the rows whose value falls in the range of
+    those few buckets are read (a range filter pushed down to the scan): the
+    same numbers as ``quantile_from_values`` on every row. None when the rows
+    do not match the histogram (a needed bucket holds another number of rows):
+    the caller then reads all of them.
+
+    Example:
+        >>> values = pl.DataFrame({"g": [0] * 5, "v": [1.2, 0.1, 3.3, 1.4, 5.0]})
+        >>> counts = values.group_by("g", lower=pl.col("v").floor()).agg(n=pl.len())
+        >>> got = quantile_from_histogram_and_rows(
+        ...     counts.with_columns(upper=pl.col("lower") + 1), values.lazy(), pl.col("v"),
+        ...     ["g"], 0.5, 0.95, lambda v: v.floor())
+        >>> got["value"].item()  # numpy.quantile([0.1, 1.2, 1.4, 3.3, 5.0], 0.5)
+        1.4
+    """
+    counts = counts.filter(pl.col("n") > 0)
+    if not keys or counts.is_empty():
+        return None
+    ordered = counts.sort([*keys, "lower"]).with_columns(cum=pl.col("n").cum_sum().over(keys))
+    totals = counts.group_by(keys).agg(total=pl.col("n").sum()).sort(keys)
+    ranks = totals.with_columns(**_ranks(totals["total"].to_numpy(), q, confidence))
+    needed = pl.concat(
+        ranks.select(*keys, role=pl.lit(role), r=role)
+        .join(ordered, on=keys)
+        .filter((pl.col("cum") - pl.col("n") < pl.col("r")) & (pl.col("r") <= pl.col("cum")))
+        .select(*keys, "role", "lower", "n", rank=(pl.col("r") - pl.col("cum") + pl.col("n")))
+        for role in ROLES
+    ).with_columns(pl.col("rank").cast(pl.Int64))
+    buckets = needed.join(ordered, on=[*keys, "lower", "n"]).select(*keys, "lower", "upper", "n")
+    buckets = buckets.unique()
+    # A plain range around the buckets is cheap to push down to the scan; the exact bucket of
+    # each value is then taken on the few rows it lets through (a bucket's width of margin).
+    widths = (buckets["upper"] - buckets["lower"]).filter((buckets["upper"]).is_finite())
+    margin = float(widths.max()) if widths.len() else 1.0
+    low, high = buckets["lower"].min() - margin, buckets["upper"].max() + margin
+    found = (
+        rows.filter(value.is_between(low, high))
+        .select(*keys, value=value)
+        .collect()
+        .with_columns(lower=bucket(pl.col("value")))
+        .join(buckets.select(*keys, "lower"), on=[*keys, "lower"], how="semi")
+        .sort([*keys, "lower", "value"])
+        .with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over([*keys, "lower"]))
+    )
+    seen = found.group_by([*keys, "lower"]).agg(seen=pl.len())
+    check = buckets.join(seen, on=[*keys, "lower"], how="left")
+    if not (check["seen"] == check["n"]).fill_null(False).all():
+        return None
+    picked = needed.join(found, on=[*keys, "lower", "rank"]).pivot(
+        "role", index=keys, values="value"
+    )
+    result = ranks.join(picked.rename({r: f"x_{r}" for r in ROLES}), on=keys, how="left")
+    return _estimates(
+        result.with_columns(pl.lit(0.0).alias(f"width_{r}") for r in ROLES), keys, confidence
+    )
+
+
+ROLES = ("r_floor", "r_ceil", "r_low", "r_high")
+"""The order statistics a quantile needs: the two around its rank, the interval's two ends."""
+
+
+def _ranks(total: np.ndarray, q: float, confidence: float) -> dict[str, pl.Series]:
+    """Per group of ``total`` values: the ranks (1-based) of ``ROLES``, the interpolation
+    fraction, and whether the interval is open on a side (the sample too small to bound it)."""
+    total = total.astype(float)
+    alpha = 1 - confidence
+    position = 1 + (total - 1) * q
+    j = binomial_quantile(alpha / 2, total, q)
+    k = binomial_quantile(1 - alpha / 2, total, q) + 1
+    return {
+        "r_floor": pl.Series(np.floor(position)),
+        "r_ceil": pl.Series(np.ceil(position)),
+        "frac": pl.Series(position - np.floor(position)),
+        "r_low": pl.Series(np.clip(j, 1, total)),
+        "r_high": pl.Series(np.clip(k, 1, total)),
+        "open_low": pl.Series(j < 1, dtype=pl.Boolean),
+        "open_high": pl.Series(k > total, dtype=pl.Boolean),
+    }
+
+
+def _estimates(result: pl.DataFrame, keys: list[str], confidence: float) -> pl.DataFrame:
+    """Value, interval, se and error bound from the placed order statistics ``x_<role>``."""
+    z = float(normal_quantile(0.5 + confidence / 2))
     widest = pl.max_horizontal("width_r_floor", "width_r_ceil")
     return result.select(
         *keys,

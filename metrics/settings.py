@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scipy.stats import norm
+from metrics.distributions import normal_quantile
 
 Filters = Mapping[str, Sequence[str]]
 """Segment filters: segment column -> allowed values. An empty list means "no filter"."""
@@ -107,7 +107,7 @@ class MetricSettings:
 
 @lru_cache(maxsize=16)
 def _two_sided_z(confidence: float) -> float:
-    return float(norm.ppf(0.5 + confidence / 2))
+    return float(normal_quantile(0.5 + confidence / 2))
 
 
 DEFAULT_SETTINGS = MetricSettings()

@@ -25,8 +25,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
-from scipy.stats import t as student_t
+
+from metrics.distributions import normal_quantile, normal_upper_tail, t_quantile, t_upper_tail
 
 NO_COMPARISON = "no comparison data"
 NO_CHANGE = "no significant change"
@@ -108,7 +108,7 @@ def mean_interval(n, total, total_sq, confidence: float = 0.95):
         mean = total / n
         variance = np.maximum(total_sq - total * total / n, 0.0) / (n - 1)
         sd = np.where(n >= 2, np.sqrt(variance), np.nan)
-        t = student_t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
+        t = t_quantile(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
         half = t * sd / np.sqrt(n)
     return mean, sd, mean - half, mean + half
 
@@ -152,7 +152,7 @@ def z_change(
     if _missing(se_current) or _missing(se_previous):
         return Change(delta, None, None, None, False, NO_CHANGE)
     se = math.sqrt(se_current**2 + se_previous**2)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = float(normal_quantile(0.5 + confidence / 2))
     p_value = _two_sided_normal_p(delta, se)
     return _decide(delta, delta - z * se, delta + z * se, p_value, confidence)
 
@@ -169,7 +169,7 @@ def proportion_change(
     Newcombe (1998, method 10) combines the two Wilson intervals:
     low = Δ − sqrt((p₁ − l₁)² + (u₂ − p₂)²), high = Δ + sqrt((u₁ − p₁)² + (p₂ − l₂)²).
     """
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = float(normal_quantile(0.5 + confidence / 2))
     p1, l1, u1 = (float(v) for v in wilson_interval(successes_current, n_current, z))
     p2, l2, u2 = (float(v) for v in wilson_interval(successes_previous, n_previous, z))
     delta = p1 - p2
@@ -199,8 +199,8 @@ def welch_change(
     if se == 0:
         return _decide(delta, delta, delta, 1.0 if delta == 0 else 0.0, confidence)
     df = (v1 + v2) ** 2 / (v1**2 / (n_current - 1) + v2**2 / (n_previous - 1))
-    p_value = float(2 * student_t.sf(abs(delta) / se, df))
-    t = float(student_t.ppf(0.5 + confidence / 2, df))
+    p_value = float(2 * t_upper_tail(abs(delta) / se, df))
+    t = float(t_quantile(0.5 + confidence / 2, df))
     return _decide(delta, delta - t * se, delta + t * se, p_value, confidence)
 
 
@@ -228,7 +228,7 @@ def _decide(delta: float, low: float, high: float, p_value: float, confidence: f
 def _two_sided_normal_p(delta: float, se: float) -> float:
     if se == 0:
         return 1.0 if delta == 0 else 0.0
-    return float(2 * norm.sf(abs(delta) / se))
+    return float(2 * normal_upper_tail(abs(delta) / se))
 
 
 def _missing(value: float | None) -> bool:

@@ -28,6 +28,7 @@ import polars as pl
 import streamlit as st
 
 from benefitboard.access import ANALYST_ONLY
+from pages.ui import data
 from pages.ui.context import PageContext, page_context
 from pages.ui.quality import (
     dataset_summary,
@@ -37,6 +38,7 @@ from pages.ui.quality import (
     run_log,
     runs_table,
 )
+from pages.ui.tables import show_table
 from pages.ui.text import escape_markdown
 from pages.ui.trust import problem_of, when
 from store import DatasetEntry, Snapshot
@@ -57,18 +59,27 @@ def header(snapshot: Snapshot, log: RunLog) -> None:
     st.caption(caption)
 
 
-def chosen_dataset(snapshot: Snapshot, summary: pl.DataFrame) -> DatasetEntry:
-    """The dataset the tabs describe; the one most in need of attention comes first."""
+def chosen_dataset(
+    snapshot: Snapshot, summary: pl.DataFrame, wanted: str | None = None
+) -> DatasetEntry:
+    """The dataset the tabs describe (the URL's ``dataset``, else the one most in need of
+    attention); the choice goes back into the URL, so a link reopens the same dataset."""
     labels = {
         row["dataset"]: f"{row['dataset']} ({row['source']}) — {row['status']}"
         for row in summary.iter_rows(named=True)
     }
+    options = needing_attention(snapshot)
+    if wanted is not None and wanted not in options:
+        st.toast(f"Ignored 'dataset': no dataset '{escape_markdown(wanted)}' here.", icon="⚠️")
     dataset = st.selectbox(
         "Dataset",
-        needing_attention(snapshot),
+        options,
+        index=options.index(wanted) if wanted in options else 0,
         format_func=labels.__getitem__,
         key="data_quality_dataset",
     )
+    if dataset != wanted:
+        st.query_params["dataset"] = dataset
     entry = snapshot.datasets[dataset]
     name, problem = escape_markdown(dataset), escape_markdown(problem_of(entry))
     if entry.status == "carried":
@@ -98,28 +109,17 @@ def checks_of_the_run(context: PageContext, log: RunLog, entry: DatasetEntry) ->
     if not context.sees_customer_data:
         table = table.drop("examples")
         st.caption(f"Example rows: {ANALYSTS_ONLY}")
-    st.dataframe(
+    show_table(
         table,
-        hide_index=True,
-        width="stretch",
+        name=f"Checks of {entry.dataset}",
         column_config={"examples": st.column_config.TextColumn(width="large")},
     )
 
 
-def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
-    """The quarantined rows by reason, a page at a time, and as CSV."""
-    snapshot, dataset = context.snapshot, entry.dataset
-    rows = snapshot.quarantine(dataset)
-    if rows is None:
-        st.success("No rows of this dataset were quarantined.")
-        return
-    counts = reason_counts(rows)
-    if not context.sees_customer_data:
-        st.dataframe(counts, hide_index=True, width="stretch")
-        st.caption(f"The rows themselves: {ANALYSTS_ONLY}")
-        return
+def chosen_reason(entry: DatasetEntry, counts: pl.DataFrame) -> str | None:
+    """The reason whose rows to show (None: every reason), each offered with its row count."""
     tally = dict(counts.iter_rows())
-    reason = st.selectbox(
+    return st.selectbox(
         "Reason",
         [None, *counts["reason"]],
         format_func=lambda r: (
@@ -127,22 +127,82 @@ def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
             if r is None
             else f"{r} ({tally[r]:,} rows)"
         ),
-        key=f"data_quality_reason_{dataset}",
+        key=f"data_quality_reason_{entry.dataset}",
     )
+
+
+def rows_hidden(context: PageContext, counts: pl.DataFrame, dataset: str) -> bool:
+    """True, after showing the reason counts, when this viewer may not see the rows themselves."""
+    if context.sees_customer_data:
+        return False
+    show_table(counts, name=f"Quarantine reasons of {dataset}")
+    st.caption(f"The rows themselves: {ANALYSTS_ONLY}")
+    return True
+
+
+def page_picker(key: str, pages: int, caption: str) -> None:
+    """The page number (in session state under ``key``), beside a caption saying what is shown."""
+    left, right = st.columns([1, 3])
+    with left:
+        st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=key)
+    with right:
+        st.caption(caption)
+
+
+def live_quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
+    """A live dataset's rows that break a rule, by reason; the database sends one page at a time.
+
+    The rows stay in the source, so nothing was stored: the reasons are counted
+    in one aggregate query and each page is fetched as it is shown
+    (``data.live_quarantine``), judged as of the refresh, whose count the
+    manifest holds. The CSV holds the page shown.
+    """
+    dataset = entry.dataset
+    if not entry.quarantined:
+        st.success("No rows of this dataset were quarantined.")
+        return
+    counts = data.live_quarantine_reasons(context, dataset)
+    if rows_hidden(context, counts, dataset):
+        return
+    reason = chosen_reason(entry, counts)
+    page_key = f"data_quality_page_{context.snapshot.id}_{dataset}_{reason}"
+    page = data.live_quarantine(
+        context, dataset, reason=reason, page=st.session_state.get(page_key, 1), page_size=PAGE_SIZE
+    )
+    first = (page.page - 1) * PAGE_SIZE + 1 if page.total else 0
+    show_table(page.frame, name=f"Quarantined {dataset} rows, page {page.page}")
+    page_picker(
+        page_key,
+        page.pages,
+        f"Rows {first:,}–{first + page.frame.height - 1:,} of {page.total:,}, {PAGE_SIZE} per "
+        "page, newest first, read from the source database a page at a time.",
+    )
+
+
+def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
+    """The quarantined rows by reason, a page at a time, and as CSV."""
+    if entry.live:
+        live_quarantine_browser(context, entry)
+        return
+    snapshot, dataset = context.snapshot, entry.dataset
+    rows = snapshot.quarantine(dataset)
+    if rows is None:
+        st.success("No rows of this dataset were quarantined.")
+        return
+    counts = reason_counts(rows)
+    if rows_hidden(context, counts, dataset):
+        return
+    reason = chosen_reason(entry, counts)
     page_key = f"data_quality_page_{snapshot.id}_{dataset}_{reason}"
     page = quarantine_page(rows, reason=reason, page=st.session_state.get(page_key, 1))
     st.dataframe(page.rows, hide_index=True, width="stretch")
-    left, right = st.columns([1, 3])
-    with left:
-        st.number_input(
-            f"Page (of {page.pages:,})", min_value=1, max_value=page.pages, step=1, key=page_key
-        )
-    with right:
-        st.caption(
-            f"Rows {page.first_row:,}–{page.last_row:,} of {page.matching:,}, {PAGE_SIZE} per "
-            "page, in source order. `_source_row` is the row in the source (data rows after a "
-            "header)."
-        )
+    page_picker(
+        page_key,
+        page.pages,
+        f"Rows {page.first_row:,}–{page.last_row:,} of {page.matching:,}, {PAGE_SIZE} per "
+        "page, in source order. `_source_row` is the row in the source (data rows after a "
+        "header).",
+    )
     st.download_button(
         "Download these rows (CSV)" if reason else "Download every quarantined row (CSV)",
         data=lambda: quarantine_csv(rows, reason),
@@ -153,13 +213,12 @@ def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
 
 
 def recent_refreshes(log: RunLog, entry: DatasetEntry) -> None:
-    st.dataframe(
+    show_table(
         history_table(log.dataset_history(entry.dataset, limit=20)),
-        hide_index=True,
-        width="stretch",
+        name=f"Refreshes of {entry.dataset}",
     )
     st.caption("Every refresh of the workspace:")
-    st.dataframe(runs_table(log.runs(limit=20)), hide_index=True, width="stretch")
+    show_table(runs_table(log.runs(limit=20)), name="Refreshes")
 
 
 def data_docs(context: PageContext) -> None:
@@ -190,17 +249,16 @@ if context is not None:
     log = run_log(str(context.workspace.store_dir))
     header(snapshot, log)
     summary = dataset_summary(snapshot, contracts_for_workspace(context.workspace))
-    st.dataframe(
+    show_table(
         summary,
-        hide_index=True,
-        width="stretch",
+        name="Datasets",
         column_config={
             "problem": st.column_config.TextColumn(width="large"),
             "valid rows": st.column_config.NumberColumn(format="localized"),
             "quarantined rows": st.column_config.NumberColumn(format="localized"),
         },
     )
-    entry = chosen_dataset(snapshot, summary)
+    entry = chosen_dataset(snapshot, summary, context.view.dataset)
     checks, quarantined, history, docs = st.tabs(
         ["Checks", f"Quarantined rows ({entry.quarantined:,})", "Recent refreshes", "Data Docs"]
     )

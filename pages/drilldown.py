@@ -25,8 +25,10 @@ from metrics import Kpi, KpiResult, MetricUnavailableError
 from metrics.segments import SURVEY_OF_KPI
 from metrics.verbatims import score_bands
 from metrics.what_changed import what_changed
-from pages.ui import drill, series
+from pages.ui import data, drill, series
+from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
+from pages.ui.formatting import formatted
 from pages.ui.kpis import kpi_results, registry_for, settings_for
 from pages.ui.links import clicked, drill_into, link_to, selectable_table, show_view, url_key
 from pages.ui.state import view_to_params
@@ -43,8 +45,7 @@ NO_SECOND_SPLIT = "—"
 
 def survey_segments(context: PageContext) -> list[str]:
     """The declared segments of the responses dataset that the data actually has."""
-    frame = context.frames.get("responses")
-    columns = frame.columns if frame is not None else []
+    columns = data.dataset_columns(context, "responses") or ()
     return [s for s in context.workspace.segments("responses") if s in columns]
 
 
@@ -86,8 +87,12 @@ def choose(context: PageContext, segments: list[str]) -> tuple[Kpi, str, str | N
         )
     chosen_split2 = None if chosen_split2 == NO_SECOND_SPLIT else chosen_split2
     wanted = (chosen or kpi_id, chosen_split, chosen_split2)
-    if wanted != (view.kpi, view.split, view.split2):
-        updated = view.with_(kpi=wanted[0], split=wanted[1], split2=wanted[2])
+    updated = view.with_(kpi=wanted[0], split=wanted[1], split2=wanted[2])
+    if wanted != (kpi_id, split, split2):
+        # A change is a link: rerun on the new URL, so the widgets' URL keys follow it
+        # (written without a rerun, the next change of the same widget would be lost).
+        show_view(updated, HERE)
+    if wanted != (view.kpi, view.split, view.split2):  # first visit: the defaults, into the URL
         st.query_params.from_dict(view_to_params(updated))
     kpi = registry.get(wanted[0]).for_settings(settings_for(context.workspace))
     return kpi, wanted[1], wanted[2]
@@ -110,9 +115,36 @@ def breadcrumbs(context: PageContext) -> None:
 
 def segment_changes(context: PageContext, kpi: Kpi, segments: list[str]) -> pl.DataFrame | None:
     """Every segment value's contribution to the change, across the segments the view is not
-    narrowed to one value of, largest first (``metrics.what_changed`` per segment)."""
+    narrowed to one value of, largest first (``metrics.what_changed`` per segment).
+
+    Computed once per (data, KPI, segments, filters, periods) and shared by every
+    session: a room opening the same link does this work once.
+    """
     if context.period.comparison_start is None:
         return None
+    return _segment_changes(
+        data.data_key(context.snapshot, [kpi.dataset]),
+        kpi.id,
+        tuple(segments),
+        _filters_key(context),
+        context.period,
+        _context=context,
+        _kpi=kpi,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=6 * 3600)
+def _segment_changes(
+    data_key: tuple,
+    kpi_id: str,
+    segments: tuple[str, ...],
+    filters: tuple,
+    period: object,
+    *,
+    _context: PageContext,
+    _kpi: Kpi,
+) -> pl.DataFrame | None:
+    context, kpi = _context, _kpi
     rows = []
     for segment in segments:
         if len(context.view.segments.get(segment, ())) == 1:
@@ -168,11 +200,11 @@ def what_changed_section(
     shown = ranked.select(
         pl.col("dimension").str.replace_all("_", " ").alias("segment"),
         pl.col("segment").alias("value"),
-        _formatted(kpi, "contribution", delta=True),
-        _formatted(kpi, "rate", delta=True).alias("rate effect"),
-        _formatted(kpi, "mix", delta=True).alias("mix effect"),
-        _formatted(kpi, "previous_value").alias("before"),
-        _formatted(kpi, "value").alias("now"),
+        formatted(ranked, "contribution", kpi.format_delta),
+        formatted(ranked, "rate", kpi.format_delta).alias("rate effect"),
+        formatted(ranked, "mix", kpi.format_delta).alias("mix effect"),
+        formatted(ranked, "previous_value", kpi.format_value).alias("before"),
+        formatted(ranked, "value", kpi.format_value).alias("now"),
         pl.format("{} → {}", "previous_n", "n").alias("answers"),
     )
     st.caption(
@@ -180,7 +212,11 @@ def what_changed_section(
         "(its own value moved) plus its *mix effect* (its share of answers moved). Within a "
         "segment the contributions add up exactly to the total change. Select a row to drill in."
     )
-    row = selectable_table(shown, url_key("drill_changes", (kpi.id, _filters_key(context))))
+    row = selectable_table(
+        shown,
+        url_key("drill_changes", (kpi.id, _filters_key(context))),
+        name=f"What changed {kpi.label}",
+    )
     if row is not None:
         picked = ranked.row(row, named=True)
         drilled = drill_into(context.view, segments, picked["dimension"], picked["segment"])
@@ -195,7 +231,7 @@ def split_section(context: PageContext, kpi: Kpi, split: str, segments: list[str
     left, right = st.columns(2)
     with left:
         fig = segment_bars(table, kpi, split, currency=currency, overall=overall)
-        event = st.plotly_chart(
+        event = show_chart(
             fig,
             on_select="rerun",
             selection_mode="points",
@@ -209,7 +245,7 @@ def split_section(context: PageContext, kpi: Kpi, split: str, segments: list[str
         if "previous_value" in table.columns:
             result = what_changed(table, kpi.kind)
             if result.change is not None:
-                st.plotly_chart(
+                show_chart(
                     what_changed_figure(
                         result.segments,
                         kpi,
@@ -234,7 +270,7 @@ def heatmap_section(context: PageContext, kpi: Kpi, split: str, split2: str) -> 
     except MetricUnavailableError as error:
         st.info(error.reason)
         return
-    st.plotly_chart(
+    show_chart(
         two_way_heatmap(table, kpi, split, split2, currency=context.workspace.currency),
         key=url_key("drill_heatmap", (kpi.id, split, split2)),
     )
@@ -249,7 +285,7 @@ def spread_and_trend(context: PageContext, kpi: Kpi, split: str, table: pl.DataF
     left, right = st.columns(2)
     with left:
         spread = drill.distribution(context, survey)
-        st.plotly_chart(
+        show_chart(
             score_distribution_figure(spread, survey, bands),
             key=url_key("drill_spread", (kpi.id, _filters_key(context))),
         )
@@ -262,7 +298,7 @@ def spread_and_trend(context: PageContext, kpi: Kpi, split: str, table: pl.DataF
         window = drill.history(context)
         trends = drill.trends(context, kpi.id, split, values)
         period = context.period
-        st.plotly_chart(
+        show_chart(
             segment_trend_figure(
                 trends,
                 kpi,
@@ -290,12 +326,6 @@ def comments_link(context: PageContext, kpi: Kpi) -> None:
     )
 
 
-def _formatted(kpi: Kpi, column: str, delta: bool = False) -> pl.Expr:
-    """A column as the KPI's formatted text (the numbers read as on the tiles)."""
-    form = kpi.format_delta if delta else kpi.format_value
-    return pl.col(column).map_elements(form, return_dtype=pl.Utf8, skip_nulls=False)
-
-
 def _filters_key(context: PageContext) -> tuple:
     return tuple(sorted(context.view.segments.items()))
 
@@ -308,7 +338,7 @@ context = page_context()
 st.title("Survey drill-down")
 if context is not None:
     segments = survey_segments(context)
-    if context.frames.get("responses") is None:
+    if data.dataset_columns(context, "responses") is None:
         st.info("This workspace has no survey responses to drill into.")
     elif not segments:
         st.info(

@@ -16,10 +16,12 @@ from charts.effort import effort_bubbles, reason_trend_figure
 from metrics import MetricUnavailableError
 from metrics.verbatims import CONTACT_COMMENTS, page_of
 from pages.ui import drill
+from pages.ui.charts import show_chart
 from pages.ui.comments import comment_cards, download_comments, local_time, pager, words_hidden
 from pages.ui.context import PageContext, page_context
 from pages.ui.kpis import settings_for
 from pages.ui.links import clicked, selectable_table, show_view, url_key
+from pages.ui.text import escape_markdown
 
 HERE = "pages/effort.py"
 NOTES_PER_PAGE = 10
@@ -47,7 +49,7 @@ def ranking(context: PageContext, table: pl.DataFrame) -> None:
     settings = settings_for(context.workspace)
     left, right = st.columns([3, 2])
     with left:
-        event = st.plotly_chart(
+        event = show_chart(
             effort_bubbles(table, settings.ces_range, best=settings.ces_best),
             on_select="rerun",
             selection_mode="points",
@@ -63,7 +65,9 @@ def ranking(context: PageContext, table: pl.DataFrame) -> None:
         )
         st.caption(f"Basis: {table['basis'][0]}. Bubble size: priority; colour: CES.")
     shown = effort_table(table, settings.ces_range)
-    row = selectable_table(shown, url_key("effort_table", _view_key(context)))
+    row = selectable_table(
+        shown, url_key("effort_table", _view_key(context)), name="Effort priorities"
+    )
     if row is not None:
         _open(context, table["contact_reason"][row])
 
@@ -71,7 +75,7 @@ def ranking(context: PageContext, table: pl.DataFrame) -> None:
 def reason_detail(context: PageContext, table: pl.DataFrame, reason: str) -> None:
     """One reason: where it ranks, its trend, and what the customers wrote."""
     found = table.filter(pl.col("contact_reason") == reason)
-    st.subheader(f"Contact reason: {reason}", anchor=False)
+    st.subheader(f"Contact reason: {escape_markdown(reason)}", anchor=False)
     if found.is_empty():
         st.info("No contacts with this reason in the period: widen the period or the filters.")
         return
@@ -87,7 +91,7 @@ def reason_detail(context: PageContext, table: pl.DataFrame, reason: str) -> Non
         except MetricUnavailableError as error:
             st.info(error.reason)
         else:
-            st.plotly_chart(
+            show_chart(
                 reason_trend_figure(history, reason, grain=context.view.grain),
                 key=url_key("effort_trend", (reason, _view_key(context))),
             )

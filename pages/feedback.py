@@ -19,9 +19,11 @@ from metrics.pii import masked
 from metrics.theme_mentions import theme_summary, theme_trend
 from metrics.verbatims import page_of
 from pages.ui import drill
+from pages.ui.charts import show_chart
 from pages.ui.comments import comment_cards, download_comments, local_time, pager, words_hidden
 from pages.ui.context import PageContext, page_context
 from pages.ui.links import clicked, selectable_table, show_view, url_key
+from pages.ui.tables import show_table
 from pages.ui.text import escape_markdown
 
 HERE = "pages/feedback.py"
@@ -45,7 +47,7 @@ def overview(context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame) 
     """Every theme: customers and value now and before, roadmap link, tagged comments; a trend."""
     left, right = st.columns([2, 3])
     with left:
-        event = st.plotly_chart(
+        event = show_chart(
             theme_bars(themes),
             on_select="rerun",
             selection_mode="points",
@@ -58,7 +60,7 @@ def overview(context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame) 
         except MetricUnavailableError as error:
             st.info(error.reason)
         else:
-            st.plotly_chart(
+            show_chart(
                 theme_trend_heatmap(history, grain=drill.theme_window(context)[1]),
                 key=url_key("feedback_trend", _view_key(context)),
             )
@@ -68,7 +70,9 @@ def overview(context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame) 
         "survey comments and contact notes are tagged by the workspace taxonomy. "
         "Select a row to open the theme."
     )
-    row = selectable_table(table, url_key("feedback_table", _view_key(context)))
+    row = selectable_table(
+        table, url_key("feedback_table", _view_key(context)), name="Feedback themes"
+    )
     if row is not None:
         _open(context, table["theme"][row])
 
@@ -104,7 +108,7 @@ def newest_per_theme(rows: pl.DataFrame) -> None:
         .head(NEWEST_PER_THEME)
         .select("theme", "origin", pl.col("day").cast(pl.Utf8).alias("date"), masked("text"))
     )
-    st.dataframe(newest, hide_index=True, width="stretch")
+    show_table(newest, name="Newest feedback per theme")
 
 
 def theme_page(context: PageContext, theme: str, summary: pl.DataFrame) -> None:
@@ -113,7 +117,7 @@ def theme_page(context: PageContext, theme: str, summary: pl.DataFrame) -> None:
     found = drill.mentions(context, window)
     rows = found.rows.filter(pl.col("theme") == theme)
     link = summary.filter(pl.col("theme") == theme)
-    st.header(f"Theme: {theme}", anchor=False)
+    st.header(f"Theme: {escape_markdown(theme)}", anchor=False)
     if not link.is_empty() and link["roadmap_item"][0]:
         status = STATUS_WORDS.get(link["status"][0] or "", link["status"][0])
         st.markdown(
@@ -129,12 +133,12 @@ def theme_page(context: PageContext, theme: str, summary: pl.DataFrame) -> None:
     for column, (origin, label) in zip(counts[1:], ORIGIN_COUNTS.items(), strict=True):
         column.metric(label, f"{(now['origin'] == origin).sum():,}", border=True)
     if rows.is_empty():
-        st.info(f"Nobody mentioned {theme} between {window.start} and {window.end}.")
+        st.info(
+            f"Nobody mentioned {escape_markdown(theme)} between {window.start} and {window.end}."
+        )
         return
     trend = theme_trend(rows, window, grain, by_origin=True)
-    st.plotly_chart(
-        theme_origin_figure(trend, theme), key=url_key("theme_origins", _view_key(context))
-    )
+    show_chart(theme_origin_figure(trend, theme), key=url_key("theme_origins", _view_key(context)))
     st.subheader("What customers said", anchor=False)
     if words_hidden(context):
         return
@@ -176,10 +180,8 @@ def taxonomy_help(context: PageContext) -> None:
             )
             return
         keywords = [", ".join(words) for words in taxonomy.values()]
-        st.dataframe(
-            pl.DataFrame({"theme": list(taxonomy), "keywords": keywords}),
-            hide_index=True,
-            width="stretch",
+        show_table(
+            pl.DataFrame({"theme": list(taxonomy), "keywords": keywords}), name="Feedback taxonomy"
         )
         st.caption(
             "Keywords match whole words, ignoring case; a trailing * allows any ending. "

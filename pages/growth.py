@@ -18,8 +18,10 @@ from metrics import MetricUnavailableError, Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
+from pages.ui.formatting import formatted
 from pages.ui.kpis import registry_for, settings_for
 from pages.ui.screen import page_header
+from pages.ui.tables import show_table
 from pages.ui.tiles import tile_row
 
 ACQUISITION = ("new_customers", "cac", "conversion")
@@ -59,20 +61,18 @@ def channel_section(context: PageContext, height: int | None) -> None:
         return
     shown = table.select(
         pl.col(CHANNEL).alias("Channel"),
-        pl.col("new_customers")
-        .map_elements(kpis["new_customers"].format_value, return_dtype=pl.Utf8)
-        .alias("New customers"),
-        pl.col("spend")
-        .map_elements(lambda v: money(v, currency), return_dtype=pl.Utf8)
-        .alias("Spend"),
-        pl.col("cac")
-        .map_elements(lambda v: kpis["cac"].format_value(v, currency), return_dtype=pl.Utf8)
-        .alias("CAC"),
-        pl.col("conversion")
-        .map_elements(kpis["conversion"].format_value, return_dtype=pl.Utf8)
-        .alias("Conversion"),
+        formatted(
+            table, "new_customers", kpis["new_customers"].format_value, skip_nulls=True
+        ).alias("New customers"),
+        formatted(table, "spend", lambda v: money(v, currency), skip_nulls=True).alias("Spend"),
+        formatted(
+            table, "cac", lambda v: kpis["cac"].format_value(v, currency), skip_nulls=True
+        ).alias("CAC"),
+        formatted(table, "conversion", kpis["conversion"].format_value, skip_nulls=True).alias(
+            "Conversion"
+        ),
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, name="Acquisition by channel")
 
 
 def trend_chart(context: PageContext, kpi_id: str, key: str, height: int | None) -> None:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.trends import kpi_trend_figure, nps_mix_figure, trend_window
+from exports import SlideStamp
 from metrics import MetricUnavailableError, Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
-from pages.ui.kpis import registry_for, settings_for
+from pages.ui.downloads import downloads_allowed, slide_downloads
+from pages.ui.kpis import kpi_results, registry_for, settings_for
 from pages.ui.screen import page_header
+from pages.ui.share import current_view, view_link
 from pages.ui.tiles import tile_row
+from store.pins import pin_snapshot
 
 ROWS = (
     ("Customer benefit", ("nps", "csat", "ces")),
@@ -99,9 +103,57 @@ def trend_section(context: PageContext) -> None:
         show_chart(mix_figure, key="nps_mix_chart")
 
 
+def slide_section(context: PageContext) -> None:
+    """The tiles as one slide (PDF or PNG) for a roadmap review, stamped so it can be traced.
+
+    The stamp's link is pinned to this data snapshot; the pin is recorded when
+    the slide is downloaded, so the store keeps the numbers the slide shows.
+    """
+    if not downloads_allowed(context, images=True):
+        return
+    registry = registry_for(context.workspace)
+    rows = []
+    for title, ids in ROWS:
+        shown = tuple(kpi_id for kpi_id in ids if kpi_id in registry)
+        if shown:
+            results = kpi_results(context, shown)  # the tiles' own results (cached)
+            rows.append((title, [results[kpi_id] for kpi_id in shown]))
+    period = context.period
+    filters = "; ".join(
+        f"{segment.replace('_', ' ')}: {', '.join(values)}"
+        for segment, values in sorted(context.view.segments.items())
+        if values
+    )
+    stamp = SlideStamp(
+        title=f"{context.workspace.name} · Executive overview",
+        period=f"{period.start:%d %b %Y} – {period.end:%d %b %Y}",
+        comparison=(
+            f"compared with {period.comparison_start:%d %b %Y} – {period.comparison_end:%d %b %Y}"
+            if period.comparison_start
+            else "no comparison"
+        ),
+        filters=filters or "none (all customers)",
+        snapshot=context.snapshot.id,
+        link=view_link(context, pinned=True, view=current_view(context)),
+    )
+    st.subheader("Take it to a meeting")
+    st.caption(
+        "The tiles above on one 16:9 slide, stamped with the period, the filters, the data "
+        "snapshot and a link that reopens these exact numbers."
+    )
+    store, snapshot_id = context.workspace.store_dir, context.snapshot.id
+    slide_downloads(
+        rows,
+        stamp,
+        name=f"executive-overview-{period.start}-{period.end}",
+        on_download=lambda: pin_snapshot(store, snapshot_id),
+    )
+
+
 context = page_context()
 page_header("Executive overview", context)
 if context is not None:
     tile_rows(context)
     if not context.view.screen:
         trend_section(context)
+        slide_section(context)

@@ -5,19 +5,27 @@ North" leads straight to what North's detractors wrote. Search is plain text
 (words and "quoted phrases", never a pattern), newest first, a page at a time;
 each comment shows its score and segments. Comments render strictly as text,
 and e-mail addresses and phone numbers are masked on screen and in the CSV.
+
+When the survey responses are live (``mode = "live"``), the warehouse does the
+searching and counting and sends only the page shown; the CSV then holds that
+page.
 """
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
+from connectors.errors import SourceError
 from metrics import MetricUnavailableError
-from metrics.verbatims import RESPONSE_COMMENTS, page_of
-from pages.ui import drill
+from metrics.verbatims import RESPONSE_COMMENTS, Page, page_of
+from pages.ui import data, drill
 from pages.ui.comments import comment_cards, download_comments, local_time, pager
 from pages.ui.context import PageContext, page_context
+from pages.ui.downloads import downloads_allowed
 from pages.ui.links import show_view, url_key
 from pages.ui.state import MAX_SEARCH_LENGTH, ViewState
+from pages.ui.text import escape_markdown
 
 HERE = "pages/verbatims.py"
 PAGE_SIZE = 20
@@ -99,10 +107,35 @@ def export_columns(context: PageContext) -> list[str]:
     ]
 
 
+def comments_page(context: PageContext, view: ViewState) -> tuple[Page, pl.DataFrame]:
+    """The page of comments to show, and the rows its download holds.
+
+    From a snapshot: every matching comment is found in memory, and the
+    download holds them all. From a live responses table: the warehouse counts
+    the matches and sends this page alone (``data.live_verbatims``), so the
+    download holds the page shown.
+    """
+    surveys = () if view.kpi is None else (view.kpi,)
+    if data.is_live(context, "responses"):
+        found = data.live_verbatims(
+            context,
+            search=view.search,
+            band=view.band,
+            surveys=surveys,
+            page=view.page_number,
+            page_size=PAGE_SIZE,
+        )
+        return Page(found.frame, found.page, found.pages, found.total), found.frame
+    rows = drill.verbatims(
+        context, RESPONSE_COMMENTS, search=view.search, band=view.band, surveys=surveys
+    )
+    return page_of(rows, view.page_number, PAGE_SIZE), rows
+
+
 context = page_context()
 st.title("Verbatims")
 if context is not None:
-    if context.frames.get("responses") is None:
+    if data.dataset_columns(context, "responses") is None:
         st.info("This workspace has no survey responses, so there are no comments to read.")
     else:
         st.caption(
@@ -110,28 +143,28 @@ if context is not None:
             + " · e-mail addresses and phone numbers are masked"
         )
         view = controls(context.view)
-        surveys = () if view.kpi is None else (view.kpi,)
         try:
-            found = drill.verbatims(
-                context, RESPONSE_COMMENTS, search=view.search, band=view.band, surveys=surveys
-            )
+            page, downloadable = comments_page(context, view)
         except MetricUnavailableError as error:
             st.info(error.reason)
             st.stop()
-        page = page_of(found, view.page_number, PAGE_SIZE)
+        except SourceError as error:
+            st.error(escape_markdown(str(error)), icon="⛔")
+            st.stop()
         count, download = st.columns([1, 3], vertical_alignment="bottom")
         count.metric("Comments in this view", f"{page.total:,}", border=True)
-        if found.is_empty():
+        if page.total == 0:
             st.info("No comments match this view. Widen the period, the filters or the search.")
         else:
-            with download:
-                download_comments(
-                    found,
-                    export_columns(context),
-                    "comment",
-                    f"verbatims-{context.period.start}-{context.period.end}.csv",
-                    key="verbatims-download",
-                )
+            if downloads_allowed(context):
+                with download:
+                    download_comments(
+                        downloadable,
+                        export_columns(context),
+                        "comment",
+                        f"verbatims-{context.period.start}-{context.period.end}.csv",
+                        key="verbatims-download",
+                    )
             first = (page.number - 1) * PAGE_SIZE + 1
             st.caption(f"Newest first · showing {first:,}–{first + page.rows.height - 1:,}")
             comment_cards(page.rows, "comment", describe(context))

@@ -9,14 +9,22 @@ page file run alone, without app.py's filters and context
 (streamlit/streamlit#9624). Benefitboard declares its navigation explicitly,
 so this launcher switches the legacy detection off before the server starts,
 then hands over to Streamlit's own command line unchanged.
+
+It also imports the dashboard's own modules (Polars, Plotly, the metrics
+engine, the page helpers) before the server starts listening, so the first
+visitors after a restart — often a whole meeting room at once — do not wait
+for those imports inside their page runs.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+REPO = Path(__file__).resolve().parent.parent
+APP = REPO / "app.py"
+WARM_MODULES = ("polars", "plotly.graph_objects", "metrics", "charts.trends", "pages.ui.kpis")
 
 
 def main(argv: list[str]) -> None:
@@ -24,6 +32,13 @@ def main(argv: list[str]) -> None:
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
+    sys.path.insert(0, str(REPO))
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    # Tracebacks stay in the server log whatever folder the server starts in
+    # (.streamlit/config.toml says the same, but is only read from the current folder).
+    if not any(a.startswith("--client.showErrorDetails") for a in argv):
+        argv = ["--client.showErrorDetails", "none", *argv]
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main()
 

@@ -12,8 +12,18 @@ snapshot's files are hard-linked into the new snapshot, and the manifest says
 which failure kept them and since when the data is unchanged.
 
 A snapshot folder holds ``manifest.json``, ``<dataset>.parquet`` (valid rows),
+``aggregates/<dataset>.parquet`` (the valid rows' day aggregate by every declared
+segment, see ``metrics.aggregates``: what executive pages read instead of millions
+of rows), ``aggregates/<dataset>.totals.parquet`` (the same summed over segments: a
+few thousand rows, what an unfiltered, unsplit view reads),
 ``quarantine/<dataset>.parquet`` and ``data_docs.zip`` (the refresh's Great
 Expectations Data Docs).
+
+Each dataset's manifest entry carries a ``fingerprint`` of its content (a hash
+of its Parquet file; for a live dataset, of what its SQL validation saw), so
+caches can be keyed by what they read: a refresh that changes only orders
+leaves every survey number cached. A *live* dataset (``live``) has no files: its
+rows stay in the source database (``connectors.pushdown``).
 
 Example:
     >>> snap = current_snapshot(Path("workspaces/demo/store"))  # doctest: +SKIP
@@ -22,13 +32,14 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +47,12 @@ import polars as pl
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 DATA_DOCS_ZIP = "data_docs.zip"
+AGGREGATES = "aggregates"
+TOTALS = ".totals"
+"""Suffix of the aggregate summed over segments (``aggregates/<dataset>.totals.parquet``)."""
+AGGREGATE_ROW_GROUP = 65_536
+"""Aggregates are written sorted by day in row groups this small, so a scan of one period
+skips the other days' row groups by their statistics."""
 
 
 class SnapshotNotFoundError(LookupError):
@@ -62,10 +79,25 @@ class DatasetEntry:
     problem: str | None = None
     """The failure in a few words ("required column 'score' missing"), for banners and tiles;
     ``failures`` holds the full sentences."""
+    fingerprint: str | None = None
+    """A hash of the content (the Parquet file's bytes; for a live dataset, its SQL validation's
+    row counts, newest record and outcomes): equal fingerprints, equal numbers."""
+    live: bool = False
+    """The rows stay in the source database and pages query it per view (``mode = "live"``)."""
+    aggregate_timezone: str | None = None
+    """The reporting zone of ``aggregates/<dataset>.parquet``'s days (None: no aggregate stored)."""
+    segment_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Each declared segment's distinct values in the rows, sorted (what the filter bar offers),
+    so opening a page reads no rows to list them; empty in snapshots from before."""
 
     @property
     def has_data(self) -> bool:
         return self.status in ("ok", "stale", "carried")
+
+    @property
+    def has_rows(self) -> bool:
+        """True when the snapshot holds this dataset's rows as Parquet (not live, not failed)."""
+        return self.has_data and not self.live
 
 
 @dataclass(frozen=True)
@@ -83,11 +115,30 @@ class Snapshot:
         entry = self.datasets.get(dataset)
         if entry is None or not entry.has_data:
             raise KeyError(f"snapshot {self.id} has no data for {dataset!r}")
+        if entry.live:
+            raise KeyError(f"{dataset!r} is live: its rows stay in source {entry.source!r}")
         return pl.scan_parquet(self.path / f"{dataset}.parquet")
 
     def frames(self) -> dict[str, pl.LazyFrame]:
-        """Every dataset that has data, by name."""
-        return {name: self.scan(name) for name, e in self.datasets.items() if e.has_data}
+        """Every dataset whose rows the snapshot holds, by name (live datasets are not here)."""
+        return {name: self.scan(name) for name, e in self.datasets.items() if e.has_rows}
+
+    def aggregate(
+        self, dataset: str, timezone: str, *, by_segments: bool = True
+    ) -> pl.LazyFrame | None:
+        """The dataset's stored day aggregate, if it was built with days in ``timezone``.
+
+        ``by_segments=False`` gives the same aggregate summed over the segments
+        (day × the aggregate's keys): what a view without filters or splits reads.
+        None when there is none (a live or failed dataset, a snapshot older than
+        stored aggregates, or a reporting zone changed since the refresh): the
+        caller then aggregates the rows (or the segment aggregate) itself.
+        """
+        entry = self.datasets.get(dataset)
+        path = self.path / AGGREGATES / f"{dataset}{'' if by_segments else TOTALS}.parquet"
+        if entry is None or entry.aggregate_timezone != timezone or not path.exists():
+            return None
+        return pl.scan_parquet(path)
 
     def quarantine(self, dataset: str) -> pl.LazyFrame | None:
         """The quarantined rows of ``dataset`` (None when every row passed)."""
@@ -145,6 +196,7 @@ class SnapshotWriter:
         self.id = new_snapshot_id(store_dir, self.now)
         self.staging = snapshots / f".tmp-{self.id}-{os.getpid()}"
         (self.staging / "quarantine").mkdir(parents=True)
+        (self.staging / AGGREGATES).mkdir()
         self.entries: dict[str, DatasetEntry] = {}
         self.committed = False
 
@@ -161,28 +213,60 @@ class SnapshotWriter:
         *,
         frame: pl.DataFrame | None = None,
         quarantine: pl.DataFrame | None = None,
-    ) -> None:
+        aggregate: pl.DataFrame | None = None,
+        totals: pl.DataFrame | None = None,
+    ) -> DatasetEntry:
         """Write one dataset: new valid rows ("ok"/"stale") or the carried snapshot's files.
 
-        A carried dataset brings its previous quarantine along, so the rows
-        and the quarantine in force always belong to the same load.
+        A carried dataset brings its previous quarantine and aggregates along, so
+        the rows, the quarantine and the aggregates in force belong to the same
+        load. ``aggregate`` is the rows' day aggregate by segments, ``totals`` the
+        same summed over segments (their reporting zone in
+        ``entry.aggregate_timezone``); both are written sorted by day in small row
+        groups (``AGGREGATE_ROW_GROUP``). A live dataset writes no file. Returns
+        the entry as recorded, with its fingerprint.
         """
-        target = self.staging / f"{entry.dataset}.parquet"
-        quarantine_target = self.staging / "quarantine" / f"{entry.dataset}.parquet"
-        if entry.status in ("ok", "stale"):
+        name = entry.dataset
+        target = self.staging / f"{name}.parquet"
+        quarantine_target = self.staging / "quarantine" / f"{name}.parquet"
+        aggregate_target = self.staging / AGGREGATES / f"{name}.parquet"
+        totals_target = self.staging / AGGREGATES / f"{name}{TOTALS}.parquet"
+        if entry.live:
+            pass  # the rows stay in the source; the entry (counts, fingerprint) is all there is
+        elif entry.status in ("ok", "stale"):
             if frame is None:
-                raise ValueError(f"{entry.dataset}: status {entry.status!r} needs its valid rows")
+                raise ValueError(f"{name}: status {entry.status!r} needs its valid rows")
             frame.write_parquet(target, statistics=True)
             if quarantine is not None and quarantine.height:
                 quarantine.write_parquet(quarantine_target)
+            if aggregate is not None and entry.aggregate_timezone:
+                _write_aggregate(aggregate, aggregate_target)
+                if totals is not None:
+                    _write_aggregate(totals, totals_target)
+            else:
+                entry = replace(entry, aggregate_timezone=None)
+            entry = replace(entry, fingerprint=file_fingerprint(target))
         elif entry.status == "carried":
             if self.carried_from is None:
-                raise ValueError(f"{entry.dataset}: carried, but there is no previous snapshot")
-            _link_or_copy(self.carried_from.path / f"{entry.dataset}.parquet", target)
-            previous_quarantine = self.carried_from.path / "quarantine" / f"{entry.dataset}.parquet"
+                raise ValueError(f"{name}: carried, but there is no previous snapshot")
+            _link_or_copy(self.carried_from.path / f"{name}.parquet", target)
+            previous_quarantine = self.carried_from.path / "quarantine" / f"{name}.parquet"
             if previous_quarantine.exists():
                 _link_or_copy(previous_quarantine, quarantine_target)
-        self.entries[entry.dataset] = entry
+            previous = self.carried_from.datasets.get(name)
+            previous_aggregate = self.carried_from.path / AGGREGATES / f"{name}.parquet"
+            zone = previous.aggregate_timezone if previous else None
+            if zone and previous_aggregate.exists():
+                _link_or_copy(previous_aggregate, aggregate_target)
+                previous_totals = previous_aggregate.with_name(totals_target.name)
+                if previous_totals.exists():
+                    _link_or_copy(previous_totals, totals_target)
+            else:
+                zone = None
+            fingerprint = (previous.fingerprint if previous else None) or file_fingerprint(target)
+            entry = replace(entry, aggregate_timezone=zone, fingerprint=fingerprint)
+        self.entries[name] = entry
+        return entry
 
     def attach_data_docs(self, folder: Path) -> None:
         """Store a Data Docs folder as ``data_docs.zip`` in the snapshot.
@@ -240,6 +324,19 @@ def write_snapshot(
         return writer.commit(run_id=run_id)
 
 
+def file_fingerprint(path: Path) -> str:
+    """A content hash of a file (BLAKE2b, 16 bytes, hex), read in 1 MB blocks.
+
+    Polars writes the same rows to the same bytes, so an unchanged dataset
+    re-read by a new refresh keeps its fingerprint.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def current_snapshot(store_dir: Path) -> Snapshot | None:
     """The snapshot readers should use now, or None before the first refresh."""
     pointer = store_dir / "CURRENT"
@@ -263,6 +360,9 @@ def open_snapshot(store_dir: Path, snapshot_id: str) -> Snapshot:
                 **body,
                 "failures": tuple(body.get("failures", ())),
                 "segments": tuple(body.get("segments", ())),
+                "segment_values": tuple(
+                    (segment, tuple(values)) for segment, values in body.get("segment_values", ())
+                ),
             }
         )
         for name, body in manifest["datasets"].items()
@@ -320,6 +420,14 @@ def _write_json_durably(path: Path, body: Mapping) -> None:
         json.dump(body, handle, indent=2, sort_keys=True)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _write_aggregate(aggregate: pl.DataFrame, target: Path) -> None:
+    """Sorted by day, with statistics, in row groups small enough that a period's scan
+    skips the other days."""
+    aggregate.sort("day", maintain_order=True).write_parquet(
+        target, statistics=True, row_group_size=AGGREGATE_ROW_GROUP
+    )
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -9,7 +9,8 @@ back only what a page shows:
   segment filters and splits, rows failing the contract's row rules left out;
   the metrics engine computes KPIs from it exactly as from raw rows;
 - ``verbatims_page`` / ``quarantine_page``: one page of comments or of rows
-  breaking a rule (with the reasons), newest first;
+  breaking a rule (with the reasons), newest first, with the total for the
+  pager; ``quarantine_reason_counts``: rows per reason, in one query;
 - ``validate_live_source``: the dataset's contract run as SQL by Great
   Expectations in the source's database (``validation.sql``).
 
@@ -26,7 +27,15 @@ from connectors.pushdown.relation import (
     UnknownSegmentError,
     source_relation,
 )
-from connectors.pushdown.rows import RowsPage, count_quarantined, quarantine_page, verbatims_page
+from connectors.pushdown.rows import (
+    RowsPage,
+    count_quarantined,
+    newest_record,
+    quarantine_page,
+    quarantine_reason_counts,
+    segment_values,
+    verbatims_page,
+)
 from connectors.pushdown.rules import RowRules, row_rules
 from connectors.pushdown.validate import validate_live_source
 
@@ -40,8 +49,11 @@ __all__ = [
     "count_quarantined",
     "live_aggregate",
     "live_data",
+    "newest_record",
     "quarantine_page",
+    "quarantine_reason_counts",
     "row_rules",
+    "segment_values",
     "source_relation",
     "validate_live_source",
     "verbatims_page",

@@ -43,6 +43,7 @@ from connectors.pushdown.bounds import (
 from connectors.pushdown.relation import SourceRelation, TimeStyle, source_relation
 from connectors.pushdown.rules import RowRules, row_rules
 from connectors.pushdown.sqltime import SecondsBetween
+from connectors.sql import failure_words
 from metrics.aggregates import AGGREGATES, NOT_SET
 from metrics.periods import Period
 from metrics.settings import Filters
@@ -127,7 +128,7 @@ def live_aggregate(
             fetched = connection.execute(statement).all()
     except sa.exc.DBAPIError as error:
         raise SourceError(
-            source.name, dataset, f"the live aggregate query failed: {error.orig}"
+            source.name, dataset, f"the live aggregate query {failure_words(error, source)}"
         ) from None
     names = [BUCKET, *segments, *spec.keys, *spec.measures]
     raw = pl.DataFrame(fetched, schema=names, orient="row", infer_schema_length=None)

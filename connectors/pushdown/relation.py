@@ -150,14 +150,15 @@ def source_relation(source: SourceConfig, dataset: str) -> SourceRelation:
     if dataset not in source.datasets:
         raise SourceError(source.name, dataset, "this source does not declare that dataset")
     engine = source_engine(source)
-    key = (engine.url, source.name, source.timezone, dataset, repr(source.datasets[dataset]))
+    key = (engine, source.name, source.timezone, dataset, repr(source.datasets[dataset]))
     if key not in _RELATIONS:
         _RELATIONS[key] = _relation(source, dataset, engine)
     return _RELATIONS[key]
 
 
 _RELATIONS: dict[tuple, SourceRelation] = {}
-"""Reflected relations by (engine URL, source, zone, dataset, mapping): one reflection a process."""
+"""Reflected relations by (engine, source, zone, dataset, mapping): one reflection a process.
+The engine (one per URL and time limit) is in the key, so a new time limit takes effect."""
 
 
 def _relation(source: SourceConfig, dataset: str, engine: sa.Engine) -> SourceRelation:

@@ -1,9 +1,9 @@
 """One page of raw rows from a live source: verbatims to read, quarantined rows to fix.
 
 Why pages: a person reads fifty comments, not fifty million. The warehouse
-filters, orders (newest first, then by key, so pages never overlap) and cuts
-the page (LIMIT/OFFSET, one extra row to know whether a next page exists);
-only that page travels. The rows are then read by the same
+counts the matching rows (one COUNT, for the pager), filters, orders (newest
+first, then by key, so pages never overlap) and cuts the page (LIMIT/OFFSET of
+exactly the page size); only that page travels. The rows are then read by the same
 ``connectors.canonicalize.to_canonical`` as in refresh mode, so columns,
 dtypes and UTC timestamps are the canonical ones.
 
@@ -14,7 +14,7 @@ every term is a bound parameter, all terms must appear (ignoring case).
 Example:
     >>> page = verbatims_page(source, periods=[period], settings=MetricSettings("Europe/Berlin"),
     ...                       search='late "new carrier"', band="detractors")  # doctest: +SKIP
-    >>> page.frame.select("responded_at", "score", "comment"), page.has_more  # doctest: +SKIP
+    >>> page.frame.select("responded_at", "score", "comment"), page.total  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from math import ceil
 
 import polars as pl
 import sqlalchemy as sa
@@ -32,7 +33,8 @@ from connectors.canonicalize import to_canonical
 from connectors.errors import SourceError
 from connectors.pushdown.bounds import elementary_ranges, stored_edges, within
 from connectors.pushdown.relation import SourceRelation, source_relation
-from connectors.pushdown.rules import SqlRule, row_rules
+from connectors.pushdown.rules import RowRules, SqlRule, row_rules
+from connectors.sql import failure_words
 from metrics.periods import Period
 from metrics.pii import masked
 from metrics.settings import Filters, MetricSettings
@@ -45,12 +47,25 @@ MAX_PAGE_SIZE = 500
 
 @dataclass(frozen=True)
 class RowsPage:
-    """One page of canonical rows, newest first."""
+    """One page of canonical rows, newest first, and how many rows match in all.
+
+    ``page`` is the page number asked for, clamped to the pages there are (as
+    ``metrics.verbatims.page_of`` clamps), so a stale link shows the last page.
+    """
 
     frame: pl.DataFrame
     page: int
     page_size: int
-    has_more: bool
+    total: int
+    """Rows matching in the warehouse (one COUNT): what the pager counts."""
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.page_size))
+
+    @property
+    def has_more(self) -> bool:
+        return self.page * self.page_size < self.total
 
 
 def verbatims_page(
@@ -76,9 +91,17 @@ def verbatims_page(
     that pass the contract's row rules are shown, as in refresh mode. The rows
     carry their local ``day``.
 
+    Every term is a bound parameter matched with ``LIKE`` whose ``%``, ``_``
+    and escape character ``/`` are escaped (SQLAlchemy's ``autoescape``), so
+    ``100%`` finds "100%" and nothing else.
+
     Searching happens in the warehouse on the raw text; a row whose match lay
     only inside an e-mail address or phone number (which pages mask) is then
     dropped from the page, so a search never finds what it does not show.
+    ``total`` counts the warehouse's matches, such rows included: the one
+    place where it can exceed what the snapshot path counts (which searches
+    the masked text). Case is ignored with the database's ``lower()``, which
+    in SQLite folds ASCII letters only.
     """
     relation = source_relation(source, "responses")
     now = now or datetime.now(UTC)
@@ -95,13 +118,12 @@ def verbatims_page(
     ]
     if surveys:
         conditions.append(relation.column("survey").in_([s.strip().lower() for s in surveys]))
-    statement = _page(relation, sa.and_(*conditions), page, page_size)
-    frame, has_more = _fetch(relation, statement, page_size)
+    frame, total, number = _counted_page(relation, sa.and_(*conditions), page, page_size)
     if terms:
         shown = masked(pl.col("comment")).str.to_lowercase().alias(SEARCH_COLUMN)
         frame = frame.with_columns(shown).filter(matches_search(terms)).drop(SEARCH_COLUMN)
     day = pl.col("responded_at").dt.convert_time_zone(settings.timezone).dt.date().alias("day")
-    return RowsPage(frame.with_columns(day).drop(PARSE_ERROR), page, page_size, has_more)
+    return RowsPage(frame.with_columns(day).drop(PARSE_ERROR), number, page_size, total)
 
 
 def _in_band(relation: SourceRelation, band: str, settings: MetricSettings) -> sa.ColumnElement:
@@ -124,30 +146,110 @@ def quarantine_page(
     source: SourceConfig,
     dataset: str,
     *,
+    reason: str | None = None,
     page: int = 1,
     page_size: int = 50,
     contract: DatasetContract | None = None,
     now: datetime | None = None,
 ) -> RowsPage:
-    """Rows of ``dataset`` that break a row rule, newest first, with ``_reasons`` in contract order.
+    """Rows of ``dataset`` that break a row rule, newest first, ``_reasons`` first.
 
-    The reasons are the contract's own words (``Rule.describe()``), as refresh
-    mode's quarantine shows them.
+    The reasons are the contract's own words (``Rule.describe()``), in contract
+    order, as refresh mode's quarantine shows them. ``reason`` keeps the rows
+    showing that reason kind (a name from ``quarantine_reason_counts``, as
+    ``validation.quarantine.matching_rows`` filters a stored quarantine).
     """
+    rules = _rules(source, dataset, contract, now)
     relation = source_relation(source, dataset)
-    rules = row_rules(
-        relation, contract or build_contracts()[dataset], now=now or datetime.now(UTC)
-    )
-    flags = [
-        sa.case((rule.passes, 0), else_=1).label(f"_fails_{i}")
-        for i, rule in enumerate(rules.rules)
-    ]
-    statement = _page(relation, rules.any_fails(), page, page_size, extra=flags)
-    frame, has_more = _fetch(relation, statement, page_size, keep=[f.name for f in flags])
+    where = rules.any_fails()
+    if reason:
+        kinds = _reason_kinds(rules.rules)
+        if reason not in kinds:
+            raise ValueError(f"{dataset} has no quarantine reason {reason!r}; known: {list(kinds)}")
+        where = sa.and_(where, kinds[reason])
+    flags = [_failed(rule).label(f"_fails_{i}") for i, rule in enumerate(rules.rules)]
+    frame, total, number = _counted_page(relation, where, page, page_size, extra=flags)
     reasons = _reasons([flag.name for flag in flags], rules.rules)
     joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit("")
     frame = frame.with_columns(joined.alias(REASONS)).drop(f.name for f in flags)
-    return RowsPage(frame, page, page_size, has_more)
+    return RowsPage(frame.select(REASONS, pl.exclude(REASONS)), number, page_size, total)
+
+
+def quarantine_reason_counts(
+    source: SourceConfig,
+    dataset: str,
+    *,
+    contract: DatasetContract | None = None,
+    now: datetime | None = None,
+) -> pl.DataFrame:
+    """Rows per quarantine reason kind, most common first, from one aggregate query.
+
+    The columns and order of ``validation.quarantine.reason_counts`` (``reason``,
+    ``rows``; a row breaking two rules counts under both): the data-quality
+    page lists a live quarantine as it lists a stored one. One row comes back.
+
+    >>> quarantine_reason_counts(source, "responses").rows()  # doctest: +SKIP
+    [('response_id: duplicated', 2), ('score: not between 0 and 10 for survey nps', 1)]
+    """
+    rules = _rules(source, dataset, contract, now)
+    relation = source_relation(source, dataset)
+    kinds = _reason_kinds(rules.rules)
+    sums = [
+        sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0).label(f"_kind_{i}")
+        for i, condition in enumerate(kinds.values())
+    ]
+    statement = sa.select(*sums).select_from(relation.from_clause).where(rules.any_fails())
+    counts = _read(relation, statement, "the quarantine count").one() if sums else ()
+    found = [(kind, int(n)) for kind, n in zip(kinds, counts, strict=True) if n]
+    schema = {"reason": pl.Utf8, "rows": pl.UInt32}
+    return pl.DataFrame(found, schema=schema, orient="row").sort(
+        ["rows", "reason"], descending=[True, False]
+    )
+
+
+def newest_record(
+    source: SourceConfig,
+    dataset: str,
+    *,
+    contract: DatasetContract | None = None,
+    now: datetime | None = None,
+) -> str | None:
+    """The time of the newest row that passes the row rules (ISO, UTC), or None when none does.
+
+    What refresh mode records as ``newest_record`` from its valid rows: pages
+    take the default period's last day and the freshness banner from it. The
+    newest row is read like any page (one row), so the time is converted to UTC
+    exactly as the connector converts it.
+    """
+    relation = source_relation(source, dataset)
+    rules = _rules(source, dataset, contract, now)
+    frame = _fetch(relation, _page(relation, rules.all_pass(), 1, 1))
+    newest = frame[dataset_spec(dataset).time_column].max() if frame.height else None
+    return newest.isoformat() if newest is not None else None
+
+
+def segment_values(
+    source: SourceConfig, dataset: str, segments: Sequence[str], limit: int = 1000
+) -> dict[str, list[str]]:
+    """The distinct values of each declared segment (``SELECT DISTINCT``), for the filter bar.
+
+    Empty values are left out (the filter bar offers the values people can pick);
+    at most ``limit`` values per segment, in order.
+    """
+    relation = source_relation(source, dataset)
+    found: dict[str, list[str]] = {}
+    try:
+        with relation.engine.connect() as connection:
+            for name in segments:
+                column = relation.segment(name)
+                statement = sa.select(column).where(column.is_not(None)).distinct()
+                values = connection.execute(statement.order_by(column).limit(limit)).scalars()
+                found[name] = [str(v) for v in values]
+    except sa.exc.DBAPIError as error:
+        raise SourceError(
+            source.name, dataset, f"reading segment values {failure_words(error, source)}"
+        ) from None
+    return found
 
 
 def _reasons(flags: Sequence[str], rules: Sequence[SqlRule]) -> list[pl.Expr]:
@@ -188,14 +290,48 @@ def count_quarantined(
 ) -> int:
     """How many rows of ``dataset`` break a row rule (one COUNT in the warehouse)."""
     relation = source_relation(source, dataset)
-    rules = row_rules(
-        relation, contract or build_contracts()[dataset], now=now or datetime.now(UTC)
-    )
-    statement = (
-        sa.select(sa.func.count()).select_from(relation.from_clause).where(rules.any_fails())
-    )
-    with relation.engine.connect() as connection:
-        return int(connection.execute(statement).scalar_one())
+    where = _rules(source, dataset, contract, now).any_fails()
+    return _count(relation, where, "the quarantine count")
+
+
+def _rules(
+    source: SourceConfig, dataset: str, contract: DatasetContract | None, now: datetime | None
+) -> RowRules:
+    relation = source_relation(source, dataset)
+    contract = contract or build_contracts()[dataset]
+    return row_rules(relation, contract, now=now or datetime.now(UTC))
+
+
+def _failed(rule: SqlRule) -> sa.ColumnElement[bool]:
+    """True when a row breaks ``rule`` (a rule that cannot say, NULL, counts as broken)."""
+    return sa.case((rule.passes, 0), else_=1) == 1
+
+
+def _reason_kinds(rules: Sequence[SqlRule]) -> dict[str, sa.ColumnElement[bool]]:
+    """Each reason kind, and when a row shows it: ``_reasons`` (below) as SQL conditions.
+
+    Kinds are those ``validation.quarantine.reason_kinds`` reads from a stored
+    quarantine: a rule's words, or ``unreadable: <column>`` for a value the
+    connector could not read (which also fails the column's NotNull rule and
+    silences its other rules, as in refresh mode).
+    """
+    unreadable: dict[str, list[sa.ColumnElement[bool]]] = {}
+    for rule in rules:
+        if rule.unreadable:
+            for column in rule.columns:
+                unreadable.setdefault(column, []).append(_failed(rule))
+    kinds: dict[str, list[sa.ColumnElement[bool]]] = {}
+    for rule in rules:
+        lost = [failed for column in rule.columns for failed in unreadable.get(column, [])]
+        if rule.unreadable:
+            for column in rule.columns:
+                kinds.setdefault(UNREADABLE + column, []).append(_failed(rule))
+        elif rule.requires_value:
+            kinds.setdefault(rule.reason, []).append(sa.or_(_failed(rule), *lost))
+        else:
+            shown = sa.and_(_failed(rule), sa.not_(sa.or_(*lost))) if lost else _failed(rule)
+            kinds.setdefault(rule.reason, []).append(shown)
+    return {kind: sa.or_(*conditions) for kind, conditions in kinds.items()}
 
 
 def _in_periods(
@@ -214,10 +350,8 @@ def _page(
     page_size: int,
     extra: Sequence[sa.ColumnElement] = (),
 ) -> sa.Select:
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(
-            f"page must be >= 1 and page_size 1..{MAX_PAGE_SIZE}, got {page}, {page_size}"
-        )
+    """The statement of one page: newest first, then by key, ``LIMIT page_size``."""
+    _check_page(page, page_size)
     spec = dataset_spec(relation.dataset)
     columns = [relation.from_clause.c[name] for name in _source_columns(relation)]
     order = [relation.column(spec.time_column).desc()]
@@ -228,9 +362,39 @@ def _page(
         .select_from(relation.from_clause)
         .where(where)
         .order_by(*order)
-        .limit(page_size + 1)
+        .limit(page_size)
         .offset((page - 1) * page_size)
     )
+
+
+def _check_page(page: int, page_size: int) -> None:
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(
+            f"page must be >= 1 and page_size 1..{MAX_PAGE_SIZE}, got {page}, {page_size}"
+        )
+
+
+def _counted_page(
+    relation: SourceRelation,
+    where: sa.ColumnElement,
+    page: int,
+    page_size: int,
+    extra: Sequence[sa.ColumnElement] = (),
+) -> tuple[pl.DataFrame, int, int]:
+    """(rows, total, page number): COUNT the matches, clamp ``page`` to the pages there are,
+    then fetch that page alone."""
+    _check_page(page, page_size)
+    total = _count(relation, where)
+    number = min(page, max(1, ceil(total / page_size)))
+    frame = _fetch(
+        relation, _page(relation, where, number, page_size, extra), [e.name for e in extra]
+    )
+    return frame, total, number
+
+
+def _count(relation: SourceRelation, where: sa.ColumnElement, what: str = "the page query") -> int:
+    statement = sa.select(sa.func.count()).select_from(relation.from_clause).where(where)
+    return int(_read(relation, statement, what).scalar_one())
 
 
 def _source_columns(relation: SourceRelation) -> list[str]:
@@ -239,21 +403,26 @@ def _source_columns(relation: SourceRelation) -> list[str]:
     return [n for n in dict.fromkeys([*names, *mapping.segments]) if n in relation.from_clause.c]
 
 
-def _fetch(
-    relation: SourceRelation, statement: sa.Select, page_size: int, keep: Sequence[str] = ()
-) -> tuple[pl.DataFrame, bool]:
+def _read(relation: SourceRelation, statement: sa.Select, what: str) -> sa.Result:
+    """Run ``statement`` and buffer its (small) result; a database error names the source."""
     source = relation.source
     try:
         with relation.engine.connect() as connection:
-            result = connection.execute(statement)
-            names = list(result.keys())
-            fetched = result.all()
+            return connection.execute(statement).freeze()()
     except sa.exc.DBAPIError as error:
         raise SourceError(
-            source.name, relation.dataset, f"the page query failed: {error.orig}"
+            source.name, relation.dataset, f"{what} {failure_words(error, source)}"
         ) from None
-    has_more = len(fetched) > page_size
-    raw = pl.DataFrame(fetched[:page_size], schema=names, orient="row", infer_schema_length=None)
+
+
+def _fetch(
+    relation: SourceRelation, statement: sa.Select, keep: Sequence[str] = ()
+) -> pl.DataFrame:
+    """The page's rows as canonical columns (``keep``: extra columns passed through as read)."""
+    source = relation.source
+    result = _read(relation, statement, "the page query")
+    names = list(result.keys())
+    raw = pl.DataFrame(result.all(), schema=names, orient="row", infer_schema_length=None)
     kept = raw.select(keep) if keep else None
     canonical = (
         to_canonical(
@@ -267,4 +436,4 @@ def _fetch(
     )
     if kept is not None:
         canonical = pl.concat([canonical, kept], how="horizontal")
-    return canonical, has_more
+    return canonical

@@ -12,6 +12,7 @@ Why two paths:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -34,12 +35,40 @@ class Access:
         return self.role == "analyst"
 
 
+@dataclass
+class _SignInCheck:
+    secrets: object
+    checked_at: float
+    configured: bool
+
+
+_last_check: _SignInCheck | None = None
+RECHECK_SECONDS = 30.0
+
+
 def sign_in_configured() -> bool:
-    """True when .streamlit/secrets.toml has an ``[auth]`` section for ``st.login``."""
+    """True when .streamlit/secrets.toml has an ``[auth]`` section for ``st.login``.
+
+    Why remembered for 30 s: with no secrets file at all (the local default),
+    Streamlit looks for the files again on every access, under one lock; 25
+    sessions opening a page at once queued there for seconds (load test). The
+    answer is kept per ``st.secrets`` object (tests swap it), re-checked every
+    30 s, so adding sign-in takes effect without a restart.
+    """
+    global _last_check
+    check, now = _last_check, time.monotonic()
+    if (
+        check is not None
+        and check.secrets is st.secrets
+        and now - check.checked_at < RECHECK_SECONDS
+    ):
+        return check.configured
     try:
-        return "auth" in st.secrets
+        configured = "auth" in st.secrets
     except Exception:  # no secrets file at all: Streamlit raises; that means "not configured"
-        return False
+        configured = False
+    _last_check = _SignInCheck(st.secrets, now, configured)
+    return configured
 
 
 def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Access:

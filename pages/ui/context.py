@@ -51,19 +51,6 @@ def page_context() -> PageContext | None:
     return st.session_state.get(_KEY)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def segment_values_of(snapshot_id: str, _frames: Mapping[str, pl.DataFrame], segments: tuple):
-    """Distinct values of each declared segment across datasets (cached per snapshot)."""
-    values: dict[str, set[str]] = {}
-    for dataset, segment in segments:
-        frame = _frames.get(dataset)
-        if frame is not None and segment in frame.columns:
-            values.setdefault(segment, set()).update(
-                v for v in frame[segment].unique().to_list() if v is not None
-            )
-    return {segment: tuple(sorted(v)) for segment, v in sorted(values.items())}
-
-
 def data_date_range(snapshot: Snapshot, timezone: str) -> tuple[date, date]:
     """First and last *complete* local day with data, from the manifest (no scan needed).
 

@@ -20,12 +20,13 @@ import polars as pl
 import streamlit as st
 
 from charts.trends import trend_window
-from metrics import MetricSettings, Period, effort_priority, feedback_themes
+from metrics import MetricSettings, Period, buckets, effort_priority, feedback_themes
 from metrics.effort_trend import effort_trend
 from metrics.segments import kpi_by_two_segments, score_distribution, segment_trends
 from metrics.theme_mentions import ThemeMentions, feedback_theme_trend, theme_mentions
 from metrics.verbatims import CommentSource, comment_index, find_verbatims
 from pages.ui.context import PageContext
+from pages.ui.data import DataKey, data_key, fingerprint, metric_data
 from pages.ui.kpis import registry_for, settings_for
 
 Frames = Mapping[str, pl.DataFrame]
@@ -71,7 +72,7 @@ def history(context: PageContext) -> Period:
 
 
 @st.cache_resource(**_CACHE)
-def _two_way(key: ViewKey, kpi_id: str, first: str, second: str, _frames, _registry):
+def _two_way(key: ViewKey, data: DataKey, kpi_id: str, first: str, second: str, _frames, _registry):
     return kpi_by_two_segments(
         kpi_id,
         _frames,
@@ -87,11 +88,14 @@ def _two_way(key: ViewKey, kpi_id: str, first: str, second: str, _frames, _regis
 def two_way(context: PageContext, kpi_id: str, first: str, second: str) -> pl.DataFrame:
     """``metrics.segments.kpi_by_two_segments`` for the view's period and filters."""
     registry = registry_for(context.workspace)
-    return _two_way(view_key(context), kpi_id, first, second, context.frames, registry)
+    datasets = [registry.get(kpi_id).dataset]
+    frames = metric_data(context, datasets, [current(context)], [first, second])
+    key = data_key(context.snapshot, datasets)
+    return _two_way(view_key(context), key, kpi_id, first, second, frames, registry)
 
 
 @st.cache_resource(**_CACHE)
-def _distribution(key: ViewKey, survey: str, _frames: Frames) -> pl.DataFrame:
+def _distribution(key: ViewKey, data: DataKey, survey: str, _frames: Frames) -> pl.DataFrame:
     return score_distribution(
         _frames, survey, key.period, filters=key.filter_dict, settings=key.settings
     )
@@ -99,11 +103,13 @@ def _distribution(key: ViewKey, survey: str, _frames: Frames) -> pl.DataFrame:
 
 def distribution(context: PageContext, survey: str) -> pl.DataFrame:
     """How the survey's answers in the view spread over its scale."""
-    return _distribution(view_key(context), survey, context.frames)
+    frames = metric_data(context, ["responses"], [current(context)])
+    key = data_key(context.snapshot, ["responses"])
+    return _distribution(view_key(context), key, survey, frames)
 
 
 @st.cache_resource(**_CACHE)
-def _trends(key, window, grain, kpi_id, split, values, _frames, _registry):
+def _trends(key, data, window, grain, kpi_id, split, values, _frames, _registry):
     return segment_trends(
         kpi_id,
         _frames,
@@ -120,20 +126,28 @@ def _trends(key, window, grain, kpi_id, split, values, _frames, _registry):
 def trends(context: PageContext, kpi_id: str, split: str, values: tuple[str, ...]):
     """The KPI's trend for each of ``values`` of ``split``, over ``history(context)``."""
     registry = registry_for(context.workspace)
+    window, grain = history(context), context.view.grain
+    datasets = [registry.get(kpi_id).dataset]
+    periods = [inside for _, inside in buckets(window, grain)]  # type: ignore[arg-type]
     return _trends(
         view_key(context),
-        history(context),
-        context.view.grain,
+        data_key(context.snapshot, datasets),
+        window,
+        grain,
         kpi_id,
         split,
         values,
-        context.frames,
+        metric_data(context, datasets, periods, [split]),
         registry,
     )
 
 
+def current(context: PageContext) -> Period:
+    return Period(context.period.start, context.period.end)
+
+
 @st.cache_resource(show_spinner=False, max_entries=6)
-def _comment_index(snapshot_id: str, source: CommentSource, _frames: Frames) -> pl.DataFrame:
+def _comment_index(content: str, source: CommentSource, _frames: Frames) -> pl.DataFrame:
     return comment_index(_frames[source.dataset], source)
 
 
@@ -148,7 +162,8 @@ def verbatims(
 ) -> pl.DataFrame:
     """The comments behind the view (newest first); the index is built once per snapshot."""
     key = view_key(context, extra_filters)
-    index = _comment_index(context.snapshot.id, source, context.frames)
+    # Keyed by the dataset's content: snapshot ids repeat across workspaces (same refresh time).
+    index = _comment_index(fingerprint(context.snapshot, source.dataset), source, context.frames)
     return _verbatims(key, source, search, band, surveys, index)
 
 

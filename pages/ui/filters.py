@@ -21,6 +21,7 @@ from pages.ui.state import (
     ViewState,
     parse_view,
     view_to_params,
+    within_data,
 )
 
 PERIOD_PRESETS = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Last 365 days": 365}
@@ -60,10 +61,14 @@ def filter_bar(
     data_end: date,
 ) -> ViewState:
     """Draw the filters in the sidebar; return the view they now describe and update the URL."""
+    view, notices = within_data(view, data_start, data_end)
+    for notice in notices:
+        st.toast(notice, icon="⚠️")
     _follow_links(view, segment_values)
     sidebar = st.sidebar
     sidebar.markdown("### Filters")
-    preset_names = [*PERIOD_PRESETS, CUSTOM]
+    presets = period_choices(view.last_days)
+    preset_names = [*presets, CUSTOM]
     initial = CUSTOM if view.start else _preset_name(view.last_days)
     preset = sidebar.selectbox(
         "Period", preset_names, index=preset_names.index(initial), key="filter_period"
@@ -76,7 +81,7 @@ def filter_bar(
         if isinstance(chosen, Sequence) and len(chosen) == 2:
             view = view.with_(start=chosen[0], end=chosen[1], last_days=None)
     else:
-        view = view.with_(start=None, end=None, last_days=PERIOD_PRESETS[preset])
+        view = view.with_(start=None, end=None, last_days=presets[preset])
     comparison = sidebar.selectbox(
         "Compare with",
         COMPARISONS,
@@ -125,11 +130,22 @@ def _year_ago(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+def period_choices(last_days: int | None) -> dict[str, int]:
+    """The relative periods on offer: the presets, plus a link's own number of days.
+
+    A link may say ``last=45``; offering "Last 45 days" keeps it relative and
+    shows it, instead of silently switching to a preset with other numbers.
+
+    >>> list(period_choices(45))
+    ['Last 7 days', 'Last 30 days', 'Last 45 days', 'Last 90 days', 'Last 365 days']
+    """
+    days = set(PERIOD_PRESETS.values()) | ({last_days} if last_days else set())
+    return {_preset_name(n): n for n in sorted(days)}
+
+
 def _preset_name(days: int | None) -> str:
-    for name, preset_days in PERIOD_PRESETS.items():
-        if preset_days == days:
-            return name
-    return "Last 30 days"
+    days = days or 30
+    return f"Last {days} days" if days != 1 else "Last day"
 
 
 def _write_url(view: ViewState) -> None:

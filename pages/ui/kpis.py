@@ -1,16 +1,17 @@
-"""The pages' bridge to the metrics engine, cached per snapshot and view.
+"""The pages' bridge to the metrics engine, cached per content of the data and view.
 
 Why cache here: a meeting-room screen and twenty laptops open the same view;
-the KPIs for (snapshot, period, comparison, filters) are computed once and
-shared (``st.cache_resource``: results are frozen dataclasses, never mutated).
-A new snapshot id is a new key, so a refresh can never show stale numbers.
+the KPIs for (data, period, comparison, filters) are computed once and shared
+(``st.cache_resource``: results are frozen dataclasses, never mutated). The
+data part of the key is the fingerprints of the datasets read
+(``pages.ui.data.data_key``), so a refresh can never show stale numbers and
+recomputes only what it changed; live datasets add a five-minute slot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-import polars as pl
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
@@ -23,6 +24,7 @@ from metrics import (
     compute_kpis,
 )
 from pages.ui.context import PageContext
+from pages.ui.data import DataKey, data_key, metric_data
 
 
 def settings_for(workspace: WorkspaceConfig) -> MetricSettings:
@@ -56,20 +58,26 @@ def _periods(context: PageContext) -> tuple[Period, Period | None]:
     return Period(p.start, p.end), comparison
 
 
+def kpi_datasets(registry: Registry, kpi_ids: Sequence[str]) -> tuple[str, ...]:
+    """The datasets the KPIs read (what their cached results depend on)."""
+    return tuple(sorted({registry.get(k).dataset for k in kpi_ids if k in registry}))
+
+
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=6 * 3600)
 def _kpi_results(
-    snapshot_id: str,
+    key: DataKey,
     period: Period,
     comparison: Period | None,
     filters: tuple,
     kpi_ids: tuple[str, ...],
     settings: MetricSettings,
-    _frames: Mapping[str, pl.DataFrame],
+    _context: PageContext,
     _registry: Registry,
 ) -> dict[str, KpiResult]:
+    data = metric_data(_context, [dataset for dataset, _ in key], [period, comparison])
     results = compute_kpis(
         list(kpi_ids),
-        _frames,
+        data,
         period,
         comparison,
         filters=dict(filters),
@@ -80,16 +88,22 @@ def _kpi_results(
 
 
 def kpi_results(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, KpiResult]:
-    """The tiles for the context's view, computed once per snapshot and view."""
+    """The tiles for the context's view, computed once per content of the data read and view.
+
+    Keyed by the fingerprints of the datasets the KPIs read (``data.data_key``),
+    not by the snapshot: a refresh that changed only orders recomputes the
+    delivery tiles and serves the survey tiles from the cache.
+    """
     period, comparison = _periods(context)
     filters = tuple(sorted((k, tuple(v)) for k, v in _filters(context).items()))
+    registry = registry_for(context.workspace)
     return _kpi_results(
-        context.snapshot.id,
+        data_key(context.snapshot, kpi_datasets(registry, kpi_ids)),
         period,
         comparison,
         filters,
         tuple(kpi_ids),
         settings_for(context.workspace),
-        context.frames,
-        registry_for(context.workspace),
+        context,
+        registry,
     )

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from pages.ui.state import ViewState, view_to_params
+from pages.ui.tables import show_table
 
 
 def show_view(view: ViewState, page: str) -> NoReturn:
@@ -74,18 +75,12 @@ def clicked(selection: Any, position: int = 0) -> str | None:
     return None
 
 
-def selectable_table(frame: Any, key: str) -> int | None:
+def selectable_table(frame: Any, key: str, *, name: str) -> int | None:
     """A read-only table whose rows can be selected, one at a time; the selected row or None.
 
     Data cells are drawn by the grid as plain text, never as Markdown or HTML.
+    ``name`` names the CSV analysts can download (``pages.ui.tables.show_table``).
     """
-    event = st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key=key,
-    )
+    event = show_table(frame, name=name, key=key, on_select="rerun", selection_mode="single-row")
     rows = (event or {}).get("selection", {}).get("rows", [])
     return int(rows[0]) if rows else None

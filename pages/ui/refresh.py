@@ -1,14 +1,21 @@
-"""The sidebar's Refresh button: the same refresh as the command line, with a progress bar."""
+"""The sidebar's Refresh button: the same refresh as the command line, with a progress bar.
+
+Analysts (and local sessions) only: a refresh loads every source and costs the
+warehouse and the server real work, so a viewer's click should not start one.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
+from pages.ui.auth import Access
 
 
-def refresh_button(workspace: WorkspaceConfig) -> None:
+def refresh_button(workspace: WorkspaceConfig, access: Access | None) -> None:
     """Offer a refresh; while it runs, readers keep seeing the current snapshot."""
+    if access is not None and access.role != "analyst":
+        return
     if not st.sidebar.button("Refresh data", help="Load every source, validate, snapshot"):
         return
     from benefitboard.refresh import refresh_workspace

@@ -34,6 +34,7 @@ from metrics import (
 from metrics.benefit_links import OUTCOMES, BenefitLink, survey_by_last_order
 from metrics.periods import bucket_start
 from pages.ui.context import PageContext
+from pages.ui.data import DataKey, data_key, metric_data
 from pages.ui.kpis import registry_for, settings_for
 
 Frames = Mapping[str, pl.DataFrame]
@@ -91,9 +92,10 @@ def _link(frames, registry, settings, filters, kpi_id, outcome_id, period) -> Be
 
 def _delivery_hours(frames, registry, settings, filters, period: Period) -> pl.DataFrame:
     """Delivered orders per delivery-hours bucket (lower edge, hours) in ``period``."""
-    if frames.get("orders") is None:
+    orders = frames.get("orders")
+    if orders is None and frames.get("order_counts") is None:
         raise MetricUnavailableError("no orders data in this workspace")
-    if "delivered_at" not in frames["orders"].columns:
+    if orders is not None and "delivered_at" not in orders.lazy().collect_schema().names():
         raise MetricUnavailableError("orders have no delivered_at column")
     return (
         day_aggregate(
@@ -139,33 +141,57 @@ _CALLS: dict[str, Callable[..., Any]] = {
 
 @st.cache_resource(show_spinner=False, max_entries=512, ttl=6 * 3600)
 def _computed(
-    snapshot_id: str,
+    key: DataKey,
     call: str,
     args: tuple,
     filters: tuple,
     settings: MetricSettings,
-    _frames: Frames,
+    _reads: tuple,
+    _context: PageContext,
     _registry: Registry,
 ) -> Any:
-    return _CALLS[call](_frames, _registry, settings, dict(filters), *args)
+    periods, segments = _reads  # follow from ``call`` and ``args``: not part of the key
+    frames = metric_data(_context, [dataset for dataset, _ in key], periods, segments)
+    return _CALLS[call](frames, _registry, settings, dict(filters), *args)
 
 
-def _ask(context: PageContext, call: str, *args) -> Any:
+def _ask(
+    context: PageContext,
+    call: str,
+    datasets: Sequence[str],
+    reads: tuple[tuple[Period | None, ...], tuple[str, ...]],
+    *args,
+) -> Any:
+    """Compute (or reuse) ``call``; ``reads`` = (periods, splits) the call asks the data about.
+
+    Keyed by the fingerprints of ``datasets`` (``data.data_key``), so a refresh
+    recomputes only the charts whose data changed.
+    """
     filters = tuple(sorted((k, tuple(v)) for k, v in context.view.segments.items() if v))
     return _computed(
-        context.snapshot.id,
+        data_key(context.snapshot, datasets),
         call,
         args,
         filters,
         settings_for(context.workspace),
-        context.frames,
+        reads,
+        context,
         registry_for(context.workspace),
     )
 
 
+def _buckets(window: Period, grain: str) -> tuple[Period, ...]:
+    return tuple(inside for _, inside in buckets(window, grain))  # type: ignore[arg-type]
+
+
+def _dataset(context: PageContext, kpi_id: str) -> str:
+    return registry_for(context.workspace).get(kpi_id).dataset
+
+
 def trend(context: PageContext, kpi_id: str, window: Period, grain: str) -> pl.DataFrame:
     """``metrics.kpi_trend`` of the view's filters over ``window``."""
-    return _ask(context, "trend", kpi_id, window, grain)
+    reads = (_buckets(window, grain), ())
+    return _ask(context, "trend", [_dataset(context, kpi_id)], reads, kpi_id, window, grain)
 
 
 def sparklines(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, list[float]]:
@@ -194,32 +220,37 @@ def sparklines(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, list[f
 
 def nps_mix(context: PageContext, window: Period, grain: str) -> pl.DataFrame:
     """Promoter, passive and detractor shares per bucket (from the NPS tiles' breakdown)."""
-    return _ask(context, "nps_mix", window, grain)
+    return _ask(context, "nps_mix", ["responses"], (_buckets(window, grain), ()), window, grain)
 
 
 def by_segment(
     context: PageContext, kpi_id: str, segment: str, with_comparison: bool = True
 ) -> pl.DataFrame:
     """``metrics.kpi_by_segment`` for the view's period (and comparison period)."""
+    periods = (current_period(context), comparison_period(context) if with_comparison else None)
+    reads = (periods, (segment,))
     return _ask(
-        context, "by_segment", kpi_id, segment, current_period(context),
-        comparison_period(context) if with_comparison else None,
-    )  # fmt: skip
+        context, "by_segment", [_dataset(context, kpi_id)], reads, kpi_id, segment, *periods
+    )
 
 
 def benefit_link(context: PageContext, kpi_id: str, outcome_id: str) -> BenefitLink:
     """A survey KPI split by the outcome of each customer's last order (metrics.benefit_links)."""
-    return _ask(context, "link", kpi_id, outcome_id, current_period(context))
+    period = current_period(context)
+    datasets = [_dataset(context, kpi_id), "orders"]
+    return _ask(context, "link", datasets, ((period,), ()), kpi_id, outcome_id, period)
 
 
 def delivery_hours(context: PageContext, period: Period) -> pl.DataFrame:
     """Delivered orders per delivery-hours bucket, for the distribution chart."""
-    return _ask(context, "delivery_hours", period)
+    return _ask(context, "delivery_hours", ["orders"], ((period,), ()), period)
 
 
 def spend_by_channel(context: PageContext) -> pl.DataFrame:
     """Σ spend per acquisition channel in the view's period."""
-    return _ask(context, "spend_by_channel", current_period(context))
+    period = current_period(context)
+    reads = ((period,), ("channel",))
+    return _ask(context, "spend_by_channel", ["acquisition"], reads, period)
 
 
 def events(context: PageContext) -> pl.DataFrame | None:

@@ -32,10 +32,12 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _SNAPSHOT = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 SCORE_BANDS = ("all", "detractors", "passives", "promoters", "low", "high")
 KNOWN = {
-    "from", "to", "last", "cmp", "grain", "asof", "kpi", "screen", "page",
-    "split", "split2", "reason", "theme", "q", "band", "p", "rotate", "show",
+    "from", "to", "last", "cmp", "grain", "asof", "kpi", "screen",
+    "split", "split2", "reason", "theme", "q", "band", "p", "rotate", "show", "dataset",
 }  # fmt: skip
 MAX_SEARCH_LENGTH = 120
+MAX_NOTICES = 5
+"""A link of junk would otherwise raise a notice per parameter; past this many, one sums up."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class ViewState:
     rotate_seconds: int | None = None
     """Leadership screen: rotate through ``rotate_pages`` every N seconds."""
     rotate_pages: tuple[str, ...] = ()
+    dataset: str | None = None
+    """Dataset shown on the data-quality page (checked against the snapshot by that page)."""
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
@@ -89,6 +93,9 @@ def parse_view(
     def value(name: str) -> str | None:
         raw = params.get(name)
         if isinstance(raw, list):
+            if len(set(raw)) > 1:  # which one did the sender mean? neither is safe to guess
+                notices.append(f"Ignored '{_safe(name)}': it is given {len(raw)} times.")
+                return None
             raw = raw[-1] if raw else None
         if raw is None:
             return None
@@ -113,12 +120,7 @@ def parse_view(
             notices.append(f"Ignored 'last': expected a number of days, got '{_safe(last)}'.")
     view = _choice(view, "comparison", value("cmp"), COMPARISONS, "cmp", notices)
     view = _choice(view, "grain", value("grain"), GRAINS, "grain", notices)
-    asof = value("asof")
-    if asof is not None:
-        if _SNAPSHOT.match(asof):
-            view = view.with_(asof=asof)
-        else:
-            notices.append(f"Ignored 'asof': '{_safe(asof)}' is not a snapshot id.")
+    view = _matching(view, "asof", value("asof"), _SNAPSHOT, "is not a snapshot id", notices)
     kpi = value("kpi")
     if kpi is not None:
         known = set(kpis) if kpis is not None else None
@@ -132,7 +134,25 @@ def parse_view(
     for name in params:
         if name not in KNOWN and not name.startswith(SEGMENT_PREFIX):
             notices.append(f"Ignored unknown parameter '{_safe(name)}'.")
-    return view, notices
+    return view, _at_most(notices, MAX_NOTICES)
+
+
+def within_data(view: ViewState, first: date, last: date) -> tuple[ViewState, list[str]]:
+    """The view with its pinned period kept only if it lies within the data's days.
+
+    A link's dates may be valid yet outside the data (typed by hand, or older
+    than the data kept); the period then falls back to the default, with a notice.
+
+    >>> view, notices = within_data(ViewState(start=date(2030, 1, 1), end=date(2030, 1, 31),
+    ...     last_days=None), date(2023, 1, 1), date(2026, 10, 31))
+    >>> view.last_days, notices
+    (30, ['Ignored the period: the data covers 2023-01-01 to 2026-10-31.'])
+    """
+    if view.start is None or view.end is None or first <= view.start <= view.end <= last:
+        return view, []
+    default = ViewState()
+    notice = f"Ignored the period: the data covers {first.isoformat()} to {last.isoformat()}."
+    return view.with_(start=None, end=None, last_days=default.last_days), [notice]
 
 
 def view_to_params(view: ViewState) -> dict[str, str]:
@@ -170,6 +190,8 @@ def view_to_params(view: ViewState) -> dict[str, str]:
         params["rotate"] = str(view.rotate_seconds)
     if view.rotate_pages:
         params["show"] = ",".join(view.rotate_pages)
+    if view.dataset:
+        params["dataset"] = view.dataset
     return params
 
 
@@ -189,11 +211,15 @@ def _selections(view, value, segment_values, notices) -> ViewState:
             notices.append(f"Ignored '{name}': no such segment '{_safe(raw)}'.")
     for name in ("reason", "theme"):
         raw = value(name)
-        if raw is not None and raw.strip():
+        if raw is not None and not _plain(raw):
+            notices.append(f"Ignored '{name}': it contains control characters.")
+        elif raw is not None and raw.strip():
             view = view.with_(**{name: raw.strip()})
     search = value("q")
     if search is not None:
-        if len(search) > MAX_SEARCH_LENGTH:
+        if not _plain(search):
+            notices.append("Ignored 'q': it contains control characters.")
+        elif len(search) > MAX_SEARCH_LENGTH:
             notices.append(f"Ignored 'q': searches are at most {MAX_SEARCH_LENGTH} characters.")
         elif search.strip():
             view = view.with_(search=search.strip())
@@ -210,6 +236,7 @@ def _selections(view, value, segment_values, notices) -> ViewState:
             view = view.with_(rotate_seconds=int(rotate))
         else:
             notices.append(f"Ignored 'rotate': expected 10 to 3600 seconds, got '{_safe(rotate)}'.")
+    view = _matching(view, "dataset", value("dataset"), _NAME, "is not a dataset name", notices)
     show = value("show")
     if show is not None:
         pages = tuple(p for p in show.split(",") if p)
@@ -247,6 +274,16 @@ def _segments(params, value, segment_values, notices) -> dict[str, tuple[str, ..
     return chosen
 
 
+def _matching(view, name, raw, pattern: re.Pattern, problem: str, notices) -> ViewState:
+    """Take ``raw`` as the view's ``name`` if it matches ``pattern``, else say why not."""
+    if raw is None:
+        return view
+    if pattern.match(raw):
+        return view.with_(**{name: raw})
+    notices.append(f"Ignored '{name}': '{_safe(raw)}' {problem}.")
+    return view
+
+
 def _choice(view, attribute, raw, allowed, name, notices) -> ViewState:
     if raw is None:
         return view
@@ -268,6 +305,19 @@ def _date(raw: str | None, name: str, notices: list[str]) -> date | None:
 
 def _bad() -> date:
     raise ValueError
+
+
+def _plain(text: str) -> bool:
+    """No control or direction-override characters (which would make shown text lie)."""
+    return text.isprintable()
+
+
+def _at_most(notices: list[str], limit: int) -> list[str]:
+    """The first notices, and one that counts the rest, so junk cannot flood the screen."""
+    if len(notices) <= limit:
+        return notices
+    rest = len(notices) - (limit - 1)
+    return [*notices[: limit - 1], f"Ignored {rest} more problems in the link."]
 
 
 def _safe(text: str, limit: int = 40) -> str:

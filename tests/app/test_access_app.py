@@ -66,6 +66,7 @@ def test_a_viewer_sees_the_kpis_but_not_the_verbatims_page(guarded_workspace, mo
     assert len(at.metric) >= 8
     signed_in = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
     assert signed_in == ["Signed in as ceo@shop\\.example (viewer)"]  # Markdown-escaped
+    assert "Refresh data" not in [b.label for b in at.sidebar.button]  # analysts only
     with pytest.raises(Exception, match="verbatims"):
         at.switch_page("pages/verbatims.py").run()
 
@@ -74,6 +75,7 @@ def test_an_analyst_may_open_the_verbatims(guarded_workspace, monkeypatch):
     user = {"is_logged_in": True, "email": "pm@shop.example"}
     at = app_for(guarded_workspace, monkeypatch, user).run()
     assert any(c.value.endswith("(analyst)") for c in at.sidebar.caption)
+    assert "Refresh data" in [b.label for b in at.sidebar.button]
     at.switch_page("pages/verbatims.py").run()
     assert not at.exception
     assert [t.value for t in at.title][:1] == ["Verbatims"]

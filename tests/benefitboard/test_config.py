@@ -71,6 +71,7 @@ def test_minimal_config_fills_defaults_and_resolves_mapping(tmp_path):
         (('url = "sqlite:///data/shop.sqlite"', 'url = "postgresql://u:pw@db/shop"'),
          "sources.db.url", "secrets.toml"),
         (('name = "Shop"', 'name = "Shop"\nmin_sampel = 5'), "workspace", "unknown key"),
+        (('kind = "sql"', 'kind = "sql"\nmode = "stream"'), "sources.db.mode", "one of"),
     ],
 )  # fmt: skip
 def test_a_wrong_config_names_the_file_the_key_and_what_was_expected(
@@ -103,3 +104,18 @@ def test_custom_kpi_with_unknown_aggregation_is_rejected(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_workspace(write(tmp_path, text))
     assert caught.value.key == "custom_kpis[0].aggregation"
+
+
+def test_a_sql_source_may_be_live_and_a_files_source_may_not(tmp_path):
+    live = load_workspace(
+        write(tmp_path, MINIMAL.replace('kind = "sql"', 'kind = "sql"\nmode = "live"'))
+    )
+    assert live.sources["db"].live and live.sources["db"].mode == "live"
+    assert not load_workspace(write(tmp_path, MINIMAL)).sources["db"].live
+    files = '[workspace]\nname = "S"\n[sources.f]\nkind = "files"\nmode = "live"\n'
+    files += '[sources.f.datasets.responses]\npath = "r.csv"\n'
+    path = write(tmp_path, files)
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(path)
+    assert caught.value.key == "sources.f.mode"
+    assert "can only be copied" in caught.value.problem and str(path) in str(caught.value)

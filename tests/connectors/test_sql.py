@@ -186,3 +186,27 @@ def test_postgresql_missing_table_and_refused_connection(pg_database):
         read_dataset(sql_source(refused), "responses")
     assert "cannot read from" in str(caught.value) or "does not exist" not in str(caught.value)
     assert "secret" not in str(caught.value)
+
+
+def test_a_replaced_sqlite_file_is_read_anew_by_the_same_process(tmp_path):
+    """A server refreshing twice must see a regenerated database, not a pooled old one."""
+    from connectors.sql import engine_for
+
+    path = tmp_path / "shop.db"
+
+    def write(rows: int) -> None:
+        fresh = tmp_path / "fresh.db"
+        with sa.create_engine(f"sqlite:///{fresh}").begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            for x in range(rows):
+                connection.exec_driver_sql(f"INSERT INTO t VALUES ({x})")
+        fresh.replace(path)  # as the demo generator swaps its file in
+
+    def count() -> int:
+        with engine_for(f"sqlite:///{path}").connect() as connection:
+            return connection.exec_driver_sql("SELECT count(*) FROM t").scalar_one()
+
+    write(1)
+    assert count() == 1
+    write(3)
+    assert count() == 3

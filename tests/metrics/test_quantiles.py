@@ -14,6 +14,8 @@ from metrics.quantiles import (
     delivery_bucket,
     delivery_bucket_upper,
     quantile_from_counts,
+    quantile_from_histogram_and_rows,
+    quantile_from_values,
 )
 
 
@@ -124,3 +126,73 @@ def test_bucket_estimate_is_within_its_error_bound_of_the_exact_value(hours, q):
     assert from_counts == pytest.approx(exact, abs=1e-9)
     row = quantile_from_counts(bucket_counts(hours), ["g"], q, 0.95).row(0, named=True)
     assert abs(row["value"] - exact) <= row["error_bound"] + 1e-9
+
+
+def test_values_by_hand_pick_the_same_order_statistics():
+    # group 0: 1..100 shuffled -> p50 = 50.5, interval [x₍40₎, x₍61₎] = [40, 61]; group 1: 7, 3
+    values = [float(v) for v in range(1, 101)]
+    shuffled = values[37:] + values[:37]
+    frame = pl.DataFrame({"g": [0] * 100 + [1, 1], "value": [*shuffled, 7.0, 3.0]})
+    got = quantile_from_values(frame, ["g"], 0.5, 0.95).sort("g")
+    first = got.row(0, named=True)
+    assert first["se"] == pytest.approx((61 - 40) / (2 * 1.959963984540054))
+    assert {k: v for k, v in first.items() if k != "se"} == {
+        "g": 0, "n": 100, "value": 50.5, "low": 40.0, "high": 61.0,
+        "error_bound": 0.0, "exact": True, "open_low": False, "open_high": False,
+    }  # fmt: skip
+    assert got["value"].to_list() == [50.5, 5.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.floats(-50, 700, allow_nan=False), min_size=1, max_size=80),
+    groups=st.integers(1, 3),
+    q=st.sampled_from([0.1, 0.5, 0.9]),
+)
+def test_values_give_exactly_what_their_exact_counts_give(values, groups, q):
+    group = [i % groups for i in range(len(values))]
+    frame = pl.DataFrame({"g": group, "value": values})
+    from_values = quantile_from_values(frame, ["g"], q, 0.95).sort("g")
+    from_counts = quantile_from_counts(exact_counts(values, group), ["g"], q, 0.95).sort("g")
+    assert from_values.equals(from_counts.select(from_values.columns))
+
+
+def hours_histogram(frame: pl.DataFrame) -> pl.DataFrame:
+    buckets = frame.select("g", lower=delivery_bucket(pl.col("value")))
+    counts = buckets.group_by("g", "lower").agg(n=pl.len())
+    return counts.with_columns(upper=delivery_bucket_upper(pl.col("lower")))
+
+
+def from_histogram(frame: pl.DataFrame, q: float, counts: pl.DataFrame | None = None):
+    counts = hours_histogram(frame) if counts is None else counts
+    return quantile_from_histogram_and_rows(
+        counts, frame.lazy(), pl.col("value"), ["g"], q, 0.95, delivery_bucket
+    )
+
+
+def test_histogram_and_rows_read_the_needed_buckets_by_hand():
+    # 1.2, 3.3, 3.4, 30.1, 30.2: p50 is x₍3₎ = 3.4, in bucket [3, 3.5) with 3.3 before it
+    frame = pl.DataFrame({"g": [0] * 5, "value": [30.2, 3.4, 1.2, 30.1, 3.3]})
+    row = from_histogram(frame, 0.5).row(0, named=True)
+    assert (row["value"], row["low"], row["high"], row["n"]) == (3.4, 1.2, 30.2, 5)
+    assert row["exact"] and row["error_bound"] == 0.0
+
+
+def test_histogram_that_does_not_match_the_rows_gives_none():
+    frame = pl.DataFrame({"g": [0] * 5, "value": [30.2, 3.4, 1.2, 30.1, 3.3]})
+    counts = hours_histogram(frame).with_columns(
+        n=pl.when(pl.col("lower") == 3.0).then(3).otherwise(pl.col("n"))
+    )
+    assert from_histogram(frame, 0.5, counts) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.floats(0, 900, allow_nan=False), min_size=1, max_size=80),
+    groups=st.integers(1, 3),
+    q=st.sampled_from([0.1, 0.5, 0.9]),
+)
+def test_histogram_and_rows_give_exactly_what_all_values_give(values, groups, q):
+    frame = pl.DataFrame({"g": [i % groups for i in range(len(values))], "value": values})
+    got = from_histogram(frame, q).sort("g")
+    assert got.equals(quantile_from_values(frame, ["g"], q, 0.95).sort("g").select(got.columns))

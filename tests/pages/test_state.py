@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pages.ui.state import ViewState, parse_view, view_to_params
+from pages.ui.state import MAX_NOTICES, ViewState, parse_view, view_to_params, within_data
 
 SEGMENTS = {"region": ["East", "North", "South", "West"], "plan": ["basic", "plus", "pro"]}
 
@@ -37,6 +37,7 @@ def test_a_full_link_round_trips():
         "p": "3",
         "rotate": "60",
         "show": "overview,benefits",
+        "dataset": "responses",
     }
     view, notices = parse_view(params, segment_values=SEGMENTS, kpis=["nps", "csat"])
     assert notices == []
@@ -87,3 +88,53 @@ def test_notices_echo_input_shortened_and_printable():
 def test_notices_neutralise_markdown_links():
     _, notices = parse_view({"cmp": "[click](javascript:alert(1))"})
     assert r"\[click\]\(javascript\:alert\(1\)\)" in notices[0]
+
+
+def test_a_parameter_given_twice_with_different_values_is_ignored():
+    view, notices = parse_view({"cmp": ["year", "none"], "grain": ["month", "month"]})
+    assert view.comparison == "previous" and view.grain == "month"
+    assert notices == ["Ignored 'cmp': it is given 2 times."]
+
+
+def test_a_flood_of_bad_parameters_gives_a_few_notices_and_a_count():
+    _, notices = parse_view({f"junk{i}": "1" for i in range(50)})
+    assert len(notices) == MAX_NOTICES
+    assert notices[-1] == "Ignored 46 more problems in the link."
+
+
+@pytest.mark.parametrize("name", ["reason", "theme", "q"])
+def test_free_text_with_control_or_direction_characters_is_ignored(name):
+    view, notices = parse_view({name: "\u202eNorth"})
+    assert notices == [f"Ignored '{name}': it contains control characters."]
+    assert view == ViewState()
+
+
+def test_page_is_not_a_parameter():
+    _, notices = parse_view({"page": "2"})
+    assert notices == ["Ignored unknown parameter 'page'."]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "kept"),
+    [
+        (date(2026, 9, 1), date(2026, 9, 30), True),
+        (date(2023, 1, 1), date(2026, 10, 31), True),
+        (date(2022, 12, 31), date(2023, 1, 31), False),
+        (date(2026, 10, 1), date(2026, 11, 1), False),
+        (date(2030, 1, 1), date(2030, 1, 31), False),
+    ],
+)
+def test_a_pinned_period_outside_the_data_falls_back_to_the_default(start, end, kept):
+    view = ViewState(start=start, end=end, last_days=None)
+    checked, notices = within_data(view, date(2023, 1, 1), date(2026, 10, 31))
+    assert (checked == view) is kept
+    if not kept:
+        assert (checked.start, checked.last_days) == (None, 30)
+        assert notices == ["Ignored the period: the data covers 2023-01-01 to 2026-10-31."]
+
+
+def test_a_relative_period_is_always_within_the_data():
+    assert within_data(ViewState(last_days=90), date(2026, 1, 1), date(2026, 1, 2)) == (
+        ViewState(last_days=90),
+        [],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import polars as pl
@@ -198,3 +199,31 @@ def test_manifests_without_newer_fields_still_open(tmp_path):
     del body["datasets"]["orders"]["problem"]
     manifest.write_text(json.dumps(body))
     assert open_snapshot(tmp_path, snapshot.id).datasets["orders"].problem is None
+
+
+def test_aggregates_are_stored_by_day_and_a_carried_dataset_keeps_both(tmp_path):
+    days = [datetime(2026, 10, d).date() for d in (3, 1, 2)]
+    by_segment = pl.DataFrame({"day": days, "region": ["N", "S", "N"], "n": [1, 2, 3]})
+    totals = pl.DataFrame({"day": days, "n": [1, 2, 3]})
+    entry = DatasetEntry("orders", "db", "ok", rows=6, segment_values=(("region", ("N", "S")),))
+    with SnapshotWriter(tmp_path, now=T1) as writer:
+        writer.add(
+            replace(entry, aggregate_timezone="Europe/Berlin"),
+            frame=ORDERS,
+            aggregate=by_segment,
+            totals=totals,
+        )
+        first = writer.commit()
+    stored = first.aggregate("orders", "Europe/Berlin", by_segments=False).collect()
+    assert stored["day"].to_list() == sorted(days) and stored["n"].to_list() == [2, 3, 1]
+    assert first.aggregate("orders", "Europe/Berlin").collect()["region"].to_list() == [
+        "S", "N", "N",
+    ]  # fmt: skip
+    assert first.datasets["orders"].segment_values == (("region", ("N", "S")),)
+    carried = replace(first.datasets["orders"], status="carried")
+    with SnapshotWriter(tmp_path, now=T2, carried_from=first) as writer:
+        writer.add(carried)
+        second = writer.commit()
+    again = second.aggregate("orders", "Europe/Berlin", by_segments=False).collect()
+    assert again.equals(stored)
+    assert second.datasets["orders"].segment_values == (("region", ("N", "S")),)

@@ -2,7 +2,9 @@
 
 Pages from SQL must hold the rows refresh mode's snapshot (verbatims) or
 quarantine holds, in the same newest-first order, with the same reasons;
-search terms are plain text (``%`` and ``_`` are not wildcards).
+search terms are plain text (``%`` and ``_`` are not wildcards); a page counts
+every match and is clamped to the pages there are; the quarantine's reasons are
+counted and filtered as ``validation.quarantine`` counts and filters a stored one.
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ from datetime import date
 import polars as pl
 import pytest
 
-from connectors.pushdown import count_quarantined, quarantine_page, verbatims_page
+from connectors.pushdown import (
+    TimeStyle,
+    count_quarantined,
+    quarantine_page,
+    quarantine_reason_counts,
+    source_relation,
+    verbatims_page,
+)
 from metrics import Period
 from metrics.verbatims import comment_index, find_verbatims
 from store import current_snapshot
 from tests.connectors.pushdown.conftest import Case
 from tests.connectors.pushdown.planted import NOW
 from validation import contracts_for_workspace
+from validation.quarantine import matching_rows, reason_counts
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 11, 1))
 
@@ -118,3 +128,44 @@ def test_pages_are_newest_first_and_do_not_overlap(sqlite_case: Case) -> None:
     assert not set(first.frame["order_id"]) & set(second.frame["order_id"])
     ordered = pl.concat([first.frame, second.frame])["ordered_at"].to_list()
     assert ordered == sorted(ordered, reverse=True)
+
+
+def test_a_page_counts_every_match_and_clamps_its_number(sqlite_case: Case) -> None:
+    contract = contracts_for_workspace(sqlite_case.workspace)["responses"]
+    options = {"periods": [OCTOBER], "settings": sqlite_case.settings, "contract": contract}
+    everything = _snapshot_verbatims(sqlite_case, band="detractors")
+    first = verbatims_page(sqlite_case.source, band="detractors", page_size=7, now=NOW, **options)
+    assert first.total == len(everything) and first.frame.height == 7
+    assert first.pages == -(-len(everything) // 7) and first.has_more
+    last = verbatims_page(
+        sqlite_case.source, band="detractors", page=999, page_size=7, now=NOW, **options
+    )
+    assert last.page == first.pages and not last.has_more
+    assert last.frame["response_id"].to_list() == everything[(first.pages - 1) * 7 :]
+
+
+@pytest.mark.parametrize(("band", "same_as"), [("low", "detractors"), ("high", "promoters")])
+def test_low_and_high_are_the_unhappy_and_happy_ends(case: Case, band: str, same_as: str) -> None:
+    live = _verbatims(case, band=band, surveys=["csat", "ces"])
+    assert live == _verbatims(case, band=same_as, surveys=["csat", "ces"])
+    assert sorted(live) == sorted(_snapshot_verbatims(case, band=band, surveys=["csat", "ces"]))
+
+
+def test_quarantine_reasons_are_counted_and_filtered_as_stored(case: Case) -> None:
+    contract = contracts_for_workspace(case.workspace)["responses"]
+    stored = current_snapshot(case.workspace.store_dir).quarantine("responses")
+    expected = reason_counts(stored)
+    if source_relation(case.source, "responses").time_style is not TimeStyle.TEXT:
+        # Typed timestamps: the copy holds the unreadable text as NULL, so only "missing" is left.
+        expected = expected.filter(pl.col("reason") != "unreadable: responded_at")
+    live = quarantine_reason_counts(case.source, "responses", contract=contract, now=NOW)
+    assert live.rows() == expected.rows()
+    for reason, rows in expected.iter_rows():
+        page = quarantine_page(
+            case.source, "responses", reason=reason, contract=contract, now=NOW, page_size=1
+        )
+        assert page.total == rows and page.frame.height == 1, reason
+        wanted = matching_rows(stored, reason).collect()["response_id"].to_list()
+        assert page.frame["response_id"].to_list()[0] in wanted, reason
+    with pytest.raises(ValueError, match="no quarantine reason 'score: missing; x'"):
+        quarantine_page(case.source, "responses", reason="score: missing; x", contract=contract)
