@@ -46,7 +46,9 @@ TARGETS = {
     "peak_mb": 2048,
     "live_share": 0.01,
     "refresh_1m": 30.0,
+    "render_ratio": 1.5,
 }
+RENDER_SCRIPT = REPO_ROOT / "scripts" / "bench_render.py"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -66,6 +68,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="where the generated data and stores go (emptied first)",
     )
     parser.add_argument("--skip-postgres", action="store_true", help="leave out live mode")
+    parser.add_argument(
+        "--skip-render", action="store_true", help="leave out the page render in Chromium"
+    )
+    parser.add_argument(
+        "--render-responses", type=int, default=120_000, help="demo size for the render"
+    )
+    parser.add_argument("--render-loads", type=int, default=5, help="loads per page rendered")
     parser.add_argument("--keep", action="store_true", help="keep the generated data afterwards")
     return parser.parse_args(argv)
 
@@ -107,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
             except (RuntimeError, subprocess.CalledProcessError) as error:
                 figures["live_error"] = str(error).strip().splitlines()[-1]
                 _say(f"live mode failed: {figures['live_error']}")
+        if not args.skip_render:
+            try:
+                figures["render"] = _render(args.render_responses, args.render_loads)
+                _say("page render in Chromium measured")
+            except (RuntimeError, ValueError) as error:
+                figures["render_error"] = str(error).strip().splitlines()[-1]
+                _say(f"page render failed: {figures['render_error']}")
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -147,6 +163,40 @@ def _live(config: Path, folder: Path) -> dict[str, Any]:
     finally:
         if server is not None:
             subprocess.run(["bash", str(PG_SCRIPT), "stop", str(server)], check=False)
+
+
+def _render(responses: int, loads: int) -> dict[str, Any]:
+    """scripts/bench_render.py in its own process: the overview vs a bare page, same run."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(RENDER_SCRIPT),
+            "--responses",
+            str(responses),
+            "--loads",
+            str(loads),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"bench_render failed:\n{completed.stderr[-2000:]}")
+    medians, ratio = {}, None
+    for line in completed.stdout.splitlines():
+        if line.startswith("ratio executive overview / bare page:"):
+            ratio = float(line.rsplit(":", 1)[1])
+        for name in ("bare Streamlit + 1 Plotly chart", "executive overview"):
+            if line.startswith(name + " ") and line[len(name) :].split()[0][0].isdigit():
+                medians[name] = float(line[len(name) :].split()[1])
+    if ratio is None:
+        raise ValueError(f"no ratio in bench_render's output:\n{completed.stdout[-2000:]}")
+    return {
+        "ratio": ratio,
+        "overview_seconds": medians.get("executive overview"),
+        "bare_seconds": medians.get("bare Streamlit + 1 Plotly chart"),
+    }
 
 
 def _say(message: str) -> None:
@@ -269,6 +319,24 @@ def report(figures: dict[str, Any], args: argparse.Namespace) -> str:
         row("verbatim search, one page from PostgreSQL", f"{live['search_seconds'] * 1000:.0f} ms")
         gap = largest_difference(live["summary"], engine_summary)
         lines.append(f"  live vs store path (same aggregates): {gap:.2e}")
+    render = figures.get("render")
+    if render or figures.get("render_error"):
+        lines.append("")
+        lines.append(
+            f"Overview in headless Chromium ({args.render_responses:,}-response demo, "
+            f"median of {args.render_loads} fresh loads)"
+        )
+    if figures.get("render_error"):
+        lines.append(f"  failed ({figures['render_error']})")
+    if render:
+        row("bare Streamlit page with one Plotly chart", f"{render['bare_seconds']:.2f} s")
+        row("executive overview, fully rendered", f"{render['overview_seconds']:.2f} s")
+        row(
+            "overview / bare page",
+            f"{render['ratio']:.2f}×",
+            f"≤ {TARGETS['render_ratio']}×",
+            render["ratio"] <= TARGETS["render_ratio"],
+        )
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,11 +28,16 @@ FIGURES = (
     "pandas vs DuckDB:",
     "rows transferred / rows in the tables (3,0",
     "live vs store path (same aggregates):",
+    "bare Streamlit page with one Plotly chart",
+    "executive overview, fully rendered",
+    "overview / bare page",
 )
 
 
 @pytest.mark.slow
-def test_bench_prints_every_figure(tmp_path: Path, pg_url: str) -> None:
+def test_bench_prints_every_figure(tmp_path: Path, pg_url: str, require) -> None:
+    if not shutil.which("chromium"):
+        require("chromium is not installed (the bench renders the overview in it)")
     completed = subprocess.run(
         [
             sys.executable,
@@ -43,6 +49,10 @@ def test_bench_prints_every_figure(tmp_path: Path, pg_url: str) -> None:
             "1000",
             "--refresh-responses",
             "1000",
+            "--render-responses",
+            "3000",
+            "--render-loads",
+            "1",
             "--folder",
             str(tmp_path / "bench"),
         ],

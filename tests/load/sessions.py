@@ -119,7 +119,8 @@ async def _open(browser, url: str, report: LoadReport) -> None:
         )
         report.rendered(urlsplit(url).path, time.perf_counter() - started)
         if await page.locator(EXCEPTION).count():
-            report.errors.append(f"{url}: the page shows an exception")
+            shown = (await page.locator(EXCEPTION).first.inner_text()).strip().splitlines()
+            report.errors.append(f"{url}: the page shows an exception: {' '.join(shown[:3])}")
     except Exception as error:  # a timeout or a crash is an error of the run, not of this tool
         report.errors.append(f"{url}: {type(error).__name__}: {str(error).splitlines()[0]}")
     finally:
@@ -223,6 +224,13 @@ def run_load(
     return report
 
 
+def server_errors(log: Path, limit: int = 3) -> str:
+    """The last ``limit`` tracebacks in the server's log (empty if there are none)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    blocks = text.split("Traceback (most recent call last):")[1:]
+    return "\n".join("Traceback:" + block[:3000] for block in blocks[-limit:])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=25)
@@ -249,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
             env={"BENEFITBOARD_CONFIG": str(config)},
         ) as (base_url, pid):
             report = run_load(base_url, pid, config, args.sessions, args.clients)
+        if report.errors:  # the server's side of the story, before the folder goes
+            print(server_errors(Path(folder) / "app.log"))
     print(report.summary())
     return 0 if not report.errors else 1
 
