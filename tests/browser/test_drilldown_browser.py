@@ -16,22 +16,6 @@ MAIN = '[data-testid="stMain"]'
 CHART = '[data-testid="stPlotlyChart"]'
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_app_url: str, chromium_browser) -> str:
-    """The demo app with its entry page opened once.
-
-    Streamlit resolves a deep link (``/drilldown``) before any session has run
-    ``st.navigation`` by running the page file alone (streamlit/streamlit#9624);
-    opening the entry page first is what a user's first visit does.
-    """
-    context = chromium_browser.new_context()
-    page = context.new_page()
-    page.goto(demo_app_url)
-    wait_until_rendered(page)
-    context.close()
-    return demo_app_url
-
-
 def query(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
 

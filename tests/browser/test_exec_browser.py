@@ -46,22 +46,6 @@ COLOURS_JS = """() => [
 ]"""
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_app_url: str, chromium_browser: Browser) -> str:
-    """The demo app, opened once at its root first.
-
-    Streamlit serves a fresh server's first deep link (/benefits) as a lone script
-    from pages/ until some session has run app.py's ``st.navigation``; opening the
-    root once makes every later link behave as in production after the first visit.
-    """
-    context = chromium_browser.new_context()
-    page = context.new_page()
-    page.goto(demo_app_url)
-    wait_until_rendered(page)
-    context.close()
-    return demo_app_url
-
-
 def settle(page: Page, name: str) -> None:
     """Wait for the tiles' sparklines too, then take the screenshot again (test-output/name.png)."""
     page.wait_for_function(SPARKLINES_DRAWN_JS, timeout=30_000)

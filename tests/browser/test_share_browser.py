@@ -27,7 +27,7 @@ from connectors.demo import generate_demo_database
 from metrics import Period, build_registry, compute_kpis
 from pages.ui.kpis import settings_for
 from store import open_snapshot
-from tests.browser.conftest import REPO_ROOT
+from tests.browser.conftest import REPO_ROOT, entry_page_opened
 from tests.browser.rendered_page import OpenRenderedPage, wait_until_rendered
 from tests.browser.streamlit_server import running_streamlit
 from tests.conftest import DEMO_END_DATE, DEMO_NOW, DEMO_RESPONSES, DEMO_SEED
@@ -40,25 +40,6 @@ TILE = '[data-testid="stMetric"]'
 CHART = '[data-testid="stPlotlyChart"]'
 LIVE, PINNED = "Live: always the latest data", "Pinned: exactly these numbers"
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
-
-
-def entry_page_opened(browser, base_url: str) -> str:
-    """Open the entry page once, as a first visitor does, before any deep link.
-
-    Streamlit resolves a deep link (``/drilldown``) before any session has run
-    ``st.navigation`` by running the page file alone (streamlit/streamlit#9624).
-    """
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base_url)
-    wait_until_rendered(page)
-    context.close()
-    return base_url
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_app_url: str, chromium_browser) -> str:
-    return entry_page_opened(chromium_browser, demo_app_url)
 
 
 # ---- what a user does and sees --------------------------------------------------------------

@@ -36,20 +36,10 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.load.ws_client import open_page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 RENDERED = '[data-testid="stMetric"], .js-plotly-plot .main-svg'
 EXCEPTION = '[data-testid="stException"]'
 PAGES = ("/", "/drilldown")
@@ -132,7 +122,7 @@ async def _run_sessions(base_url: str, sessions: int, report: LoadReport) -> Non
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
         urls = [base_url.rstrip("/") + PAGES[i % len(PAGES)] for i in range(sessions)]
         await asyncio.wait_for(
