@@ -126,7 +126,9 @@ ANALYST_PAGES = {"verbatims"}
 workspace = open_workspace()
 access = require_access(workspace, screen=SCREEN) if workspace is not None else None
 navigation = st.navigation(visible_pages(access), position="hidden" if SCREEN else "sidebar")
-context = prepare_context(workspace, access) if workspace is not None else None
+context = (
+    prepare_context(workspace, access) if workspace is not None and access is not None else None
+)
 if SCREEN:
     screen_style()
 with page_run_slot():  # a room opening one link at once: a few pages compute, the rest queue

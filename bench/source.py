@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -27,6 +27,8 @@ from connectors.demo.schema import METADATA
 
 END_DATE = date(2026, 10, 31)
 """Fixed, so every run generates the same rows."""
+REFRESH_NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+"""The refresh runs the morning after the data's last day (``END_DATE``)."""
 
 
 class ParquetTables:

@@ -23,7 +23,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from bench.baselines import summarise_engine
-from bench.source import END_DATE
+from bench.source import END_DATE, REFRESH_NOW
 from bench.workload import CORE_TILES, SPLITS, executive_view
 from benefitboard.config import SourceConfig, load_workspace
 from connectors.pushdown import live_aggregate, verbatims_page
@@ -112,8 +112,6 @@ def _copy(engine: sa.Engine, table: sa.Table, parts: list[Path]) -> None:
 
 def live_executive_view(config: Path, source: SourceConfig) -> dict[str, Any]:
     """The executive view's core from live aggregates: times, rows transferred, the numbers."""
-    from bench.steps import REFRESH_NOW
-
     workspace = load_workspace(config)
     zone = workspace.timezone
     settings = MetricSettings(timezone=zone)

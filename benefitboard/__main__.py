@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from benefitboard.config import ConfigError, load_workspace
-from benefitboard.workspace import ensure_demo_database, workspace_config_path
+from benefitboard.workspace import workspace_config_path
 
 
 class TerminalProgress:
@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  source {source.name} ({source.kind}): {', '.join(source.datasets)}")
         return 0
     if args.command == "demo":
+        from benefitboard.demo import ensure_demo_database
+
         progress = TerminalProgress()
         started = time.perf_counter()
         path = ensure_demo_database(

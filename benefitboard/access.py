@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from benefitboard.config import AccessConfig
@@ -31,10 +32,14 @@ def role_for(email: str | None, rules: AccessConfig) -> Role | None:
         return None
     address = email.strip().lower()
     domain = "@" + address.rsplit("@", 1)[1]
-    for role, entries in (("analyst", rules.analysts), ("viewer", rules.viewers)):
+    tiers: tuple[tuple[Role, Collection[str]], ...] = (
+        ("analyst", rules.analysts),
+        ("viewer", rules.viewers),
+    )
+    for role, entries in tiers:
         if address in entries:
             return role
-    for role, entries in (("analyst", rules.analysts), ("viewer", rules.viewers)):
+    for role, entries in tiers:
         if domain in entries:
             return role
     return None

@@ -9,27 +9,35 @@ Credentials never live here: a source names a ``connection`` whose URL comes fro
 ``.streamlit/secrets.toml`` or an environment variable (see ``benefitboard.secrets``).
 
 Example:
-    >>> cfg = load_workspace(Path("workspaces/demo/benefitboard.toml"))  # doctest: +SKIP
+    >>> from benefitboard.workspace import DEMO_CONFIG  # workspaces/demo/benefitboard.toml
+    >>> cfg = load_workspace(DEMO_CONFIG)
     >>> cfg.dataset_source("responses").name
     'shop_db'
 """
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from canonical import DATASETS
+from canonical.surveys import CES_SCALES, CesScale, is_ces_scale
+from metrics.catalogue import builtin_kpis
+from metrics.custom import CUSTOM_AGGREGATIONS, CustomKpiSpec
+from metrics.kpi import DIRECTIONS
 
-SURVEY_CES_SCALES = ("agreement7", "effort5")
-CUSTOM_AGGREGATIONS = ("mean", "sum", "last", "p50", "p90")
-DIRECTIONS = ("higher", "lower")
-SOURCE_KINDS = ("sql", "files")
 SOURCE_MODES = ("refresh", "live")
+SHARED_SOURCE_KEYS = frozenset(
+    {"kind", "url", "connection", "timezone", "datasets", "query_timeout_seconds", "mode"}
+)
+"""Keys every ``[sources.NAME]`` may have; a kind adds its own (``SourceKindRules``)."""
+SHARED_DATASET_KEYS = frozenset({"columns", "segments", "timestamp_format"})
+"""Keys every ``[sources.NAME.datasets.DATASET]`` may have; a kind adds its own."""
 
 
 class ConfigError(ValueError):
@@ -40,9 +48,102 @@ class ConfigError(ValueError):
         super().__init__(f"{path}: [{key}] {problem}")
 
 
+class SourceKeyError(ValueError):
+    """A mistake a source kind finds in its own keys; the reader adds the file and the full key.
+
+    ``key`` is relative to the table the kind was given (``"url"``, or ``""`` for
+    the table itself), so a kind knows neither the file nor where its table sits.
+    """
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key, self.problem = key, problem
+        super().__init__(f"[{key}] {problem}" if key else problem)
+
+
+KeyType = type | tuple[type, ...]
+"""The TOML type a key takes, as ``isinstance`` reads it (``str``, ``(int, float)``)."""
+
+
+class SourceKindRules(Protocol):
+    """What the workspace config needs from a source kind: its own keys and their rules.
+
+    The reader checks the keys every source shares (``kind``, ``mode``,
+    ``timezone``, ``url``, ``connection``, ``query_timeout_seconds``; a dataset's
+    ``columns``, ``segments``, ``timestamp_format``); the kind declares the rest
+    and checks them, so adding a kind never edits this file. The whole protocol,
+    with reading rows, is ``connectors.kinds.SourceKind``.
+    """
+
+    @property
+    def name(self) -> str:
+        """What a workspace writes as ``kind = "..."``."""
+
+    @property
+    def supports_live(self) -> bool:
+        """True when the kind answers aggregates in place, so ``mode = "live"`` is allowed."""
+
+    @property
+    def source_keys(self) -> Mapping[str, KeyType]:
+        """Keys of ``[sources.NAME]`` only this kind takes, with their types."""
+
+    @property
+    def dataset_keys(self) -> Mapping[str, KeyType]:
+        """Keys of ``[sources.NAME.datasets.DATASET]`` only this kind takes (e.g. ``table``)."""
+
+    def check_source(self, raw: Mapping[str, Any]) -> None:
+        """Raise SourceKeyError when the source's table (types already checked) breaks a rule."""
+
+    def check_dataset(self, raw: Mapping[str, Any]) -> None:
+        """Raise SourceKeyError when a dataset's own keys (types already checked) break a rule."""
+
+
+BUILT_IN_SOURCE_KINDS: Mapping[str, str] = {"sql": "connectors.sql", "files": "connectors.files"}
+"""The built-in source kinds: name -> the module whose ``SOURCE_KIND`` implements it.
+
+Module names, not imports (as datasette lists its built-in plugins): this layer
+sits below ``connectors`` and must not import it. A module is imported the first
+time a workspace names its kind, so a workspace of files never imports the sql
+kind. Other kinds join with ``register_source_kind``.
+"""
+
+SOURCE_KINDS: dict[str, SourceKindRules] = {}
+"""The source kinds loaded or registered so far, by name (see ``source_kind_rules``)."""
+
+
+def register_source_kind(kind: SourceKindRules) -> None:
+    """Let workspaces write ``kind = "<kind.name>"``; the kind checks its own keys on load."""
+    SOURCE_KINDS[kind.name] = kind
+
+
+def source_kind_names() -> tuple[str, ...]:
+    """Every kind a workspace may name, built-in ones first.
+
+    >>> source_kind_names()[:2]
+    ('sql', 'files')
+    """
+    return tuple(dict.fromkeys([*BUILT_IN_SOURCE_KINDS, *SOURCE_KINDS]))
+
+
+def source_kind_rules(name: str) -> SourceKindRules | None:
+    """The kind called ``name`` (importing a built-in one on first use), or None if unknown.
+
+    >>> source_kind_rules("files").supports_live, source_kind_rules("ftp")
+    (False, None)
+    """
+    if name not in SOURCE_KINDS and name in BUILT_IN_SOURCE_KINDS:
+        module = importlib.import_module(BUILT_IN_SOURCE_KINDS[name])
+        SOURCE_KINDS[name] = module.SOURCE_KIND
+    return SOURCE_KINDS.get(name)
+
+
 @dataclass(frozen=True)
 class DatasetMapping:
-    """How one source table, query or file becomes one canonical dataset."""
+    """How one source table, query or file becomes one canonical dataset.
+
+    ``table``/``query`` (sql) and ``path``/``delimiter``/``encoding`` (files) hold
+    the built-in kinds' own keys, typed for their readers; any other kind's own
+    keys are in ``options``. Which keys a dataset may have is the kind's rule.
+    """
 
     dataset: str
     columns: Mapping[str, str]
@@ -54,14 +155,20 @@ class DatasetMapping:
     delimiter: str | None = None
     encoding: str = "utf-8"
     timestamp_format: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The kind's own keys without a field above, as its ``dataset_keys`` declare them."""
 
     def source_column(self, canonical_name: str) -> str:
         return self.columns.get(canonical_name, canonical_name)
 
 
+_KIND_MAPPING_FIELDS = frozenset({"table", "query", "path", "delimiter", "encoding"})
+"""Kinds' own dataset keys that DatasetMapping holds as typed fields rather than in ``options``."""
+
+
 @dataclass(frozen=True)
 class SourceConfig:
-    """One place data comes from: a SQLAlchemy database or a folder of files."""
+    """One place data comes from, read by its ``kind`` (``sql``: a database; ``files``: files)."""
 
     name: str
     kind: str
@@ -72,26 +179,14 @@ class SourceConfig:
     timezone: str = "UTC"
     query_timeout_seconds: float = 60.0
     mode: str = "refresh"
-    """"refresh" copies the rows into the store; "live" (sql sources only) leaves them in the
-    database, which filters and aggregates per view (docs/SCALING.md)."""
+    """"refresh" copies the rows into the store; "live" (kinds that support it: sql) leaves
+    them in the database, which filters and aggregates per view (docs/SCALING.md)."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The kind's own keys of ``[sources.NAME]``, as its ``source_keys`` declare them."""
 
     @property
     def live(self) -> bool:
         return self.mode == "live"
-
-
-@dataclass(frozen=True)
-class CustomKpiConfig:
-    """A benefit KPI the workspace adds from the ``kpi_values`` dataset, without code."""
-
-    id: str
-    label: str
-    unit: str = ""
-    aggregation: str = "mean"
-    direction: str = "higher"
-    target: float | None = None
-    decimals: int = 1
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,10 +213,10 @@ class WorkspaceConfig:
     sources: Mapping[str, SourceConfig]
     min_sample: int = 30
     csat_scale: tuple[int, int] = (1, 5)
-    ces_scale: str = "agreement7"
+    ces_scale: CesScale = "agreement7"
     currency: str = "EUR"
     targets: Mapping[str, float] = field(default_factory=dict)
-    custom_kpis: tuple[CustomKpiConfig, ...] = ()
+    custom_kpis: tuple[CustomKpiSpec, ...] = ()
     expectations: tuple[Mapping[str, Any], ...] = ()
     max_age_hours: Mapping[str, float] = field(default_factory=dict)
     keep_snapshots: int = 20
@@ -129,6 +224,9 @@ class WorkspaceConfig:
     access: AccessConfig = field(default_factory=lambda: AccessConfig())
     taxonomy: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Feedback theme -> keywords that tag survey comments and contact notes into it."""
+    overview_tiles: tuple[str, ...] | None = None
+    """``[overview] tiles``: the KPI ids the executive overview shows, in order; None keeps the
+    registry's defaults (every KPI declared ``on_overview``, in catalogue order)."""
 
     @property
     def base_dir(self) -> Path:
@@ -210,7 +308,7 @@ class _Reader:
             raw,
             "",
             {"workspace", "sources", "targets", "custom_kpis", "expectations", "freshness"}
-            | {"access", "taxonomy"},
+            | {"access", "taxonomy", "overview"},
         )
         ws = self.table(raw, "", "workspace", required=True)
         self.unknown_keys(
@@ -229,14 +327,16 @@ class _Reader:
         ):
             raise self.fail("workspace.csat_scale", f"expected [low, high] integers, got {csat!r}")
         ces = self.get(ws, "workspace", "ces_scale", str, "agreement7")
-        if ces not in SURVEY_CES_SCALES:
+        if not is_ces_scale(ces):
             raise self.fail(
-                "workspace.ces_scale", f"expected one of {SURVEY_CES_SCALES}, got {ces!r}"
+                "workspace.ces_scale", f"expected one of {tuple(CES_SCALES)}, got {ces!r}"
             )
         sources_raw = self.table(raw, "", "sources", required=True)
         sources = {name: self.source(name, body) for name, body in sources_raw.items()}
         self._check_each_dataset_once(sources)
         targets = self.targets(self.table(raw, "", "targets"))
+        custom_kpis = self.custom_kpis(raw.get("custom_kpis", []))
+        overview_tiles = self.overview(self.table(raw, "", "overview"), custom_kpis)
         return WorkspaceConfig(
             path=self.path,
             name=self.get(ws, "workspace", "name", str, self.path.parent.name),
@@ -248,13 +348,14 @@ class _Reader:
             ces_scale=ces,
             currency=self.get(ws, "workspace", "currency", str, "EUR"),
             targets=targets,
-            custom_kpis=self.custom_kpis(raw.get("custom_kpis", [])),
+            custom_kpis=custom_kpis,
             expectations=self.expectations(raw.get("expectations", [])),
             max_age_hours=self.freshness(self.table(raw, "", "freshness")),
             keep_snapshots=self.get(ws, "workspace", "keep_snapshots", int, 20),
             pin_retention_days=self.get(ws, "workspace", "pin_retention_days", int, 365),
             access=self.access(self.table(raw, "", "access")),
             taxonomy=self.taxonomy(self.table(raw, "", "taxonomy")),
+            overview_tiles=overview_tiles,
         )
 
     def access(self, raw: Mapping[str, Any]) -> AccessConfig:
@@ -276,18 +377,15 @@ class _Reader:
         key = f"sources.{name}"
         if not isinstance(raw, dict):
             raise self.fail(key, f"expected a table, got {raw!r}")
-        self.unknown_keys(
-            raw,
-            key,
-            {"kind", "url", "connection", "timezone", "datasets", "query_timeout_seconds", "mode"},
-        )
         kind = self.get(raw, key, "kind", str)
-        if kind not in SOURCE_KINDS:
-            raise self.fail(f"{key}.kind", f"expected one of {SOURCE_KINDS}, got {kind!r}")
+        rules = source_kind_rules(kind) if kind else None
+        if rules is None:  # first: which other keys are allowed depends on the kind
+            raise self.fail(f"{key}.kind", f"expected one of {source_kind_names()}, got {kind!r}")
+        self.unknown_keys(raw, key, {*SHARED_SOURCE_KEYS, *rules.source_keys})
         mode = self.get(raw, key, "mode", str, "refresh")
         if mode not in SOURCE_MODES:
             raise self.fail(f"{key}.mode", f"expected one of {SOURCE_MODES}, got {mode!r}")
-        if mode == "live" and kind != "sql":
+        if mode == "live" and not rules.supports_live:
             raise self.fail(
                 f"{key}.mode",
                 f"live mode reads a database in place; a {kind!r} source can only be copied "
@@ -300,12 +398,8 @@ class _Reader:
             raise self.fail(
                 f"{key}.query_timeout_seconds", f"expected seconds above 0, got {timeout!r}"
             )
-        if kind == "sql" and not (url or connection):
-            raise self.fail(
-                key,
-                "a sql source needs `url` (for a database without credentials, e.g. SQLite) or "
-                "`connection` (a name looked up in .streamlit/secrets.toml [connections.NAME])",
-            )
+        options = self.own_keys(raw, key, rules.source_keys)
+        self.kind_check(rules.check_source, raw, key)
         if url and _has_password(url):
             raise self.fail(
                 f"{key}.url",
@@ -314,7 +408,7 @@ class _Reader:
             )
         datasets_raw = self.table(raw, key, "datasets", required=True)
         datasets = {
-            ds: self.mapping(f"{key}.datasets.{ds}", ds, body, kind)
+            ds: self.mapping(f"{key}.datasets.{ds}", ds, body, rules)
             for ds, body in datasets_raw.items()
         }
         return SourceConfig(
@@ -325,20 +419,17 @@ class _Reader:
             url=url,
             connection=connection,
             timezone=self.timezone(self.get(raw, key, "timezone", str, "UTC"), f"{key}.timezone"),
-            query_timeout_seconds=float(
-                self.get(raw, key, "query_timeout_seconds", (int, float), 60.0)
-            ),
+            query_timeout_seconds=float(timeout),
             mode=mode,
+            options=options,
         )
 
-    def mapping(self, key: str, dataset: str, raw: Any, kind: str) -> DatasetMapping:
+    def mapping(self, key: str, dataset: str, raw: Any, rules: SourceKindRules) -> DatasetMapping:
         if dataset not in DATASETS:
             raise self.fail(key, f"unknown dataset {dataset!r}; expected one of {sorted(DATASETS)}")
         if not isinstance(raw, dict):
             raise self.fail(key, f"expected a table, got {raw!r}")
-        allowed = {"columns", "segments", "timestamp_format"}
-        allowed |= {"table", "query"} if kind == "sql" else {"path", "delimiter", "encoding"}
-        self.unknown_keys(raw, key, allowed)
+        self.unknown_keys(raw, key, {*SHARED_DATASET_KEYS, *rules.dataset_keys})
         columns = self.table(raw, key, "columns")
         spec = DATASETS[dataset]
         for canonical_name, source_name in columns.items():
@@ -356,28 +447,36 @@ class _Reader:
         clash = sorted(set(segments) & set(spec.names))
         if clash:
             raise self.fail(f"{key}.segments", f"{clash} are canonical columns, not segments")
-        table, query = self.get(raw, key, "table", str), self.get(raw, key, "query", str)
-        path = self.get(raw, key, "path", str)
-        if kind == "sql" and bool(table) == bool(query):
-            raise self.fail(key, "give exactly one of `table` or `query`")
-        if kind == "files" and not path:
-            raise self.fail(
-                key, "a files dataset needs `path` (a file or a glob like 'data/*.csv')"
-            )
-        delimiter = self.get(raw, key, "delimiter", str)
-        if delimiter is not None and len(delimiter) != 1:
-            raise self.fail(f"{key}.delimiter", f"expected one character, got {delimiter!r}")
+        own = self.own_keys(raw, key, rules.dataset_keys)
+        self.kind_check(rules.check_dataset, own, key)
+        typed = {k: v for k, v in own.items() if k in _KIND_MAPPING_FIELDS}
         return DatasetMapping(
             dataset=dataset,
             columns=dict(columns),
             segments=tuple(segments),
-            table=table,
-            query=query,
-            path=path,
-            delimiter=delimiter,
-            encoding=self.get(raw, key, "encoding", str, "utf-8"),
             timestamp_format=self.get(raw, key, "timestamp_format", str),
+            options={k: v for k, v in own.items() if k not in typed},
+            **typed,
         )
+
+    def own_keys(
+        self, raw: Mapping[str, Any], key: str, declared: Mapping[str, KeyType]
+    ) -> dict[str, Any]:
+        """The kind's own keys that ``raw`` sets, each checked against its declared type."""
+        return {
+            name: self.get(raw, key, name, kind) for name, kind in declared.items() if name in raw
+        }
+
+    def kind_check(
+        self, check: Callable[[Mapping[str, Any]], None], raw: Mapping[str, Any], key: str
+    ) -> None:
+        """Run a kind's rule on its table, turning its SourceKeyError into a ConfigError."""
+        try:
+            check(raw)
+        except SourceKeyError as problem:
+            raise self.fail(
+                f"{key}.{problem.key}" if problem.key else key, problem.problem
+            ) from None
 
     def targets(self, raw: Mapping[str, Any]) -> dict[str, float]:
         return {k: float(self.get(raw, "targets", k, (int, float))) for k in raw}
@@ -388,7 +487,7 @@ class _Reader:
                 raise self.fail(f"freshness.{dataset}", "unknown dataset")
         return {k: float(self.get(raw, "freshness", k, (int, float))) for k in raw}
 
-    def custom_kpis(self, raw: Any) -> tuple[CustomKpiConfig, ...]:
+    def custom_kpis(self, raw: Any) -> tuple[CustomKpiSpec, ...]:
         if not isinstance(raw, list):
             raise self.fail("custom_kpis", "expected an array of tables [[custom_kpis]]")
         kpis = []
@@ -414,7 +513,7 @@ class _Reader:
                 )
             target = self.get(body, key, "target", (int, float))
             kpis.append(
-                CustomKpiConfig(
+                CustomKpiSpec(
                     id=kpi_id,
                     label=self.get(body, key, "label", str, kpi_id),
                     unit=self.get(body, key, "unit", str, ""),
@@ -429,6 +528,29 @@ class _Reader:
         if len(ids) != len(set(ids)):
             raise self.fail("custom_kpis", f"duplicate ids in {ids}")
         return tuple(kpis)
+
+    def overview(
+        self, raw: Mapping[str, Any], custom_kpis: tuple[CustomKpiSpec, ...]
+    ) -> tuple[str, ...] | None:
+        """``[overview] tiles = ["nps", "csat", ...]``: which KPIs the overview shows, in order
+        (built-in or custom ids); without it the overview shows the registry's defaults."""
+        self.unknown_keys(raw, "overview", {"tiles"})
+        if "tiles" not in raw:
+            return None
+        tiles = raw["tiles"]
+        known = [k.id for k in builtin_kpis()] + [k.id for k in custom_kpis]
+        if not (isinstance(tiles, list) and tiles and all(isinstance(t, str) for t in tiles)):
+            raise self.fail(
+                "overview.tiles", f"expected a non-empty list of KPI ids, got {tiles!r}"
+            )
+        unknown = [t for t in tiles if t not in known]
+        if unknown:
+            raise self.fail(
+                "overview.tiles", f"unknown KPI id(s) {unknown}; expected some of {known}"
+            )
+        if len(set(tiles)) != len(tiles):
+            raise self.fail("overview.tiles", f"each KPI at most once, got {tiles!r}")
+        return tuple(tiles)
 
     def expectations(self, raw: Any) -> tuple[Mapping[str, Any], ...]:
         if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):

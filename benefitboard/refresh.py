@@ -17,10 +17,20 @@ validated, and its rows are let go, so memory holds one dataset at a time.
 The run's Great Expectations Data Docs are built last and stored in the
 snapshot (``data_docs.zip``).
 
-Example:
-    >>> report = refresh_workspace(Path("workspaces/demo/benefitboard.toml"))  # doctest: +SKIP
-    >>> report.snapshot_id, report.status  # doctest: +SKIP
-    ('20261123T180512Z', 'ok')
+Example (a workspace of one CSV file):
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "feedback.csv").write_text(
+    ...     "feedback_id,created_at,theme,source\\nF1,2026-11-23 09:00,pricing,survey\\n"
+    ... )
+    >>> _ = (folder / "benefitboard.toml").write_text(
+    ...     '[workspace]\\nname = "Shop"\\n[sources.exports]\\nkind = "files"\\n'
+    ...     '[sources.exports.datasets.feedback]\\npath = "feedback.csv"\\n'
+    ... )
+    >>> evening = datetime(2026, 11, 23, 18, 5, 12, tzinfo=UTC)
+    >>> report = refresh_workspace(folder / "benefitboard.toml", now=evening)
+    >>> report.snapshot_id, report.status, [(e.dataset, e.rows) for e in report.datasets]
+    ('20261123T180512Z', 'ok', [('feedback', 1)])
 """
 
 from __future__ import annotations
@@ -32,15 +42,16 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.secrets import mask_url
 from canonical import dataset_spec
-from connectors import SourceError, read_dataset
+from connectors import SourceError, read_dataset, source_kind
 from metrics.aggregates import AGGREGATES, day_aggregate
 from store import DatasetEntry, Snapshot, current_snapshot, prune_snapshots
 from store.lock import refresh_lock
@@ -53,6 +64,9 @@ from validation import (
     contracts_for_workspace,
     validate_dataset,
 )
+
+if TYPE_CHECKING:
+    from validation.sql import SqlValidation
 
 Progress = Callable[[float, str], None]
 PROBLEM_LENGTH = 180
@@ -322,7 +336,7 @@ def _with_segment_values(outcome: DatasetOutcome, aggregate: pl.DataFrame | None
     when there is one), so the filter bar lists them without reading any rows."""
     entry, table = outcome.entry, aggregate if aggregate is not None else outcome.frame
     present = [s for s in entry.segments if table is not None and s in table.columns]
-    if not present:
+    if table is None or not present:
         return entry
     found = table.select(pl.col(s).drop_nulls().unique().implode() for s in present).row(0)
     values = tuple((s, tuple(sorted(map(str, v)))) for s, v in zip(present, found, strict=True))
@@ -346,23 +360,20 @@ def _check_live_dataset(
     last good copy to carry: a dataset-level failure marks the dataset failed
     (stale but readable data stays live, flagged stale).
     """
-    from connectors.pushdown import count_quarantined, newest_record, validate_live_source
-
     source = workspace.dataset_source(dataset)
     assert source is not None
     contract, timing = contracts[dataset], DatasetTiming()
     started = time.perf_counter()
     report(base, f"{source.name} › {dataset}: validating in the database (live)")
     try:
-        checked = validate_live_source(
+        found = source_kind(source.kind).validate_in_place(
             source,
             dataset,
             contract,
             now=now,
             previous_row_count=_previous_row_count(previous, dataset),
         )
-        quarantined = count_quarantined(source, dataset, contract=contract, now=now)
-        newest = newest_record(source, dataset, contract=contract, now=now)
+        checked, quarantined, newest = found.validation, found.quarantined, found.newest_record
     except Exception as error:  # an unreachable warehouse must not stop the other datasets
         timing.validate = time.perf_counter() - started
         text = error.problem if isinstance(error, SourceError) else f"{type(error).__name__}"
@@ -412,7 +423,7 @@ def _previous_row_count(previous: Snapshot | None, dataset: str) -> int | None:
     return entry.rows + entry.quarantined
 
 
-def _only_stale(checked: DatasetValidation) -> bool:
+def _only_stale(checked: DatasetValidation | SqlValidation) -> bool:
     """True when the data is valid but old (the freshness check is the only dataset failure)."""
     failed = _failed_dataset_rules(checked)
     return bool(failed) and all(r.rule == "Fresh" and not r.error for r in failed)
@@ -439,11 +450,11 @@ def _moment(iso: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _failed_dataset_rules(checked: DatasetValidation) -> list:
+def _failed_dataset_rules(checked: DatasetValidation | SqlValidation) -> list:
     return [r for r in checked.results if not r.row_level and (r.error or not r.success)]
 
 
-def _first_problem(checked: DatasetValidation) -> str:
+def _first_problem(checked: DatasetValidation | SqlValidation) -> str:
     """The first dataset-level failure, without the "source …, dataset …:" prefix."""
     failure = checked.dataset_failures[0]
     prefix = f"source {checked.source!r}, dataset {checked.dataset!r}: "
@@ -475,7 +486,7 @@ def _keep_last_good(
 ) -> DatasetOutcome:
     """A dataset-level failure: carry the previous snapshot's data forward, or mark it failed."""
     last = previous.datasets.get(dataset) if previous else None
-    if last is not None and last.has_rows:
+    if previous is not None and last is not None and last.has_rows:
         entry = DatasetEntry(
             dataset=dataset,
             source=source,
@@ -563,7 +574,7 @@ def _newest(frame: pl.DataFrame, dataset: str) -> str | None:
     if frame.height == 0 or column not in frame.columns:
         return None
     newest = frame[column].max()
-    return newest.isoformat() if newest is not None else None
+    return newest.isoformat() if isinstance(newest, date) else None  # date or datetime
 
 
 def _run_status(outcomes: list[DatasetOutcome]) -> str:

@@ -1,4 +1,4 @@
-"""Canonical datasets (DESIGN.md §2): one declaration per dataset, used by every layer.
+"""Canonical datasets (docs/DATA_CONTRACT.md): one declaration per dataset, used by every layer.
 
 Why one place: a column's name and dtype are a promise between the connector
 that fills it, the validation that checks it and the metric that reads it. If

@@ -130,7 +130,7 @@ def two_way_heatmap(
             cell = cells.get((row_value, column_value))
             value = cell["value"] if cell else None
             z_row.append(value)
-            if value is None:
+            if cell is None or value is None:
                 text_row.append("")
                 hover_row.append("no answers")
                 continue

@@ -4,6 +4,9 @@ No metric logic and no Streamlit here. A connector renames the source's
 columns to canonical ones, casts them to canonical dtypes with timestamps in
 UTC, and marks values it could not read in ``_parse_error`` (see
 ``connectors.canonicalize``). Validation decides what to do with them.
+
+Each kind of source (``sql``, ``files``) is a ``connectors.kinds.SourceKind``
+found by name: ``read_dataset`` asks the source's kind, it never branches on it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import polars as pl
 from benefitboard.config import SourceConfig
 from canonical import PARSE_ERROR, SOURCE_ROW
 from connectors.errors import SourceError
+from connectors.kinds import InPlaceCheck, SourceKind, register_source_kind, source_kind
 
 
 def read_dataset(
@@ -32,14 +36,7 @@ def read_dataset(
     """
     if dataset not in source.datasets:
         raise SourceError(source.name, dataset, "this source does not declare that dataset")
-    if source.kind == "sql":
-        from connectors.sql import read_sql_dataset
-
-        frame = read_sql_dataset(source, dataset, progress=progress)
-    else:
-        from connectors.files import read_file_dataset
-
-        frame = read_file_dataset(source, dataset)
+    frame = source_kind(source.kind).read(source, dataset, progress=progress)
     return _raise_on_parse_errors(frame, source.name, dataset) if strict else frame
 
 
@@ -59,4 +56,11 @@ def _raise_on_parse_errors(frame: pl.LazyFrame, source: str, dataset: str) -> pl
     return collected.lazy()
 
 
-__all__ = ["SourceError", "read_dataset"]
+__all__ = [
+    "InPlaceCheck",
+    "SourceError",
+    "SourceKind",
+    "read_dataset",
+    "register_source_kind",
+    "source_kind",
+]

@@ -144,21 +144,26 @@ def _cast(
     if target == pl.Utf8:
         return _Cast(expr.cast(pl.Utf8))
     is_text = source_dtype == pl.Utf8
-    text = expr.cast(pl.Utf8).str.strip_chars() if is_text else None
+    stripped = expr.cast(pl.Utf8).str.strip_chars()
+    text = stripped if is_text else None
     if target == pl.Float64:
         value = (
-            text.cast(pl.Float64, strict=False) if is_text else expr.cast(pl.Float64, strict=False)
+            stripped.cast(pl.Float64, strict=False)
+            if is_text
+            else expr.cast(pl.Float64, strict=False)
         )
         return _Cast(value, "is not a number")
     if target == pl.Int64:
         as_float = (
-            text.cast(pl.Float64, strict=False) if is_text else expr.cast(pl.Float64, strict=False)
+            stripped.cast(pl.Float64, strict=False)
+            if is_text
+            else expr.cast(pl.Float64, strict=False)
         )
         whole = pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64, strict=False))
         return _Cast(whole, "is not a whole number")
     if isinstance(target, pl.Datetime):
         if is_text and not mapping.timestamp_format:
-            return _text_timestamp(text, name, timezone)
+            return _text_timestamp(stripped, name, timezone)
         value, wall_clock = _timestamp(expr, text, source_dtype, timezone, mapping.timestamp_format)
         return _Cast(value, "is not a timestamp", wall_clock)
     if target == pl.Date:
@@ -178,7 +183,7 @@ def _error(
         present = raw.is_not_null()
     failed = present & pl.col(_STAGED + name).is_null()
     shown = raw.cast(pl.Utf8).str.slice(0, 60)
-    message = pl.format("{}: '{}' " + cast.problem, pl.lit(name), shown)
+    message = pl.format("{}: '{}' " + (cast.problem or "cannot be read"), pl.lit(name), shown)
     if cast.wall_clock is None:
         return pl.when(failed).then(message)
     # A wall-clock time that parses but cannot be placed: the hour skipped
@@ -220,7 +225,7 @@ def _text_timestamp(text: pl.Expr, name: str, timezone: str) -> _Cast:
     nothing to parse). The steps are helper columns, so each runs once.
     """
     normalised, plain, rest = (f"__{step}__{name}" for step in ("text", "plain", "rest"))
-    helpers = (
+    helpers: tuple[dict[str, pl.Expr], ...] = (
         {normalised: text.str.replace("T", " ", literal=True)},
         {plain: pl.col(normalised).str.to_datetime(_PLAIN_TIMESTAMP, strict=False, time_unit="us")},
         {rest: pl.when(pl.col(plain).is_null()).then(pl.col(normalised))},

@@ -1,4 +1,4 @@
-"""Read canonical datasets from CSV and Parquet files (a path or a glob), as exported by most tools.
+"""The files source kind: canonical datasets from CSV and Parquet files (a path or a glob).
 
 Why every CSV column is read as text: the canonical cast in ``canonicalize``
 then decides what parses, and records the raw value of what does not, instead
@@ -8,8 +8,19 @@ Delimiters are sniffed (comma, semicolon, tab, pipe) unless declared; a UTF-8
 byte-order mark is dropped; text that is not in the declared encoding is an
 error that says which file, which line, and what to set.
 
-Example:
-    >>> frame = read_file_dataset(source, "feedback")  # doctest: +SKIP
+``SOURCE_KIND`` (``FilesSource``) is this kind for ``connectors.kinds``: its
+config keys and rules, and ``read``. Files are copied, never live.
+
+Example (a semicolon-delimited export, the delimiter sniffed):
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "feedback.csv").write_text(
+    ...     "feedback_id;created_at;theme;source\\nF1;2026-05-01;pricing;survey\\n"
+    ... )
+    >>> mapping = DatasetMapping("feedback", {}, path="*.csv")
+    >>> source = SourceConfig("exports", "files", folder, {"feedback": mapping})
+    >>> read_file_dataset(source, "feedback").collect()[["feedback_id", "theme"]].rows()
+    [('F1', 'pricing')]
 """
 
 from __future__ import annotations
@@ -17,14 +28,17 @@ from __future__ import annotations
 import csv
 import glob
 import io
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, ClassVar
 
 import polars as pl
 
-from benefitboard.config import DatasetMapping, SourceConfig
+from benefitboard.config import DatasetMapping, KeyType, SourceConfig, SourceKeyError
 from canonical import SOURCE_ROW
 from connectors.canonicalize import to_canonical
 from connectors.errors import SourceError
+from connectors.kinds import SourceKind
 
 SOURCE_FILE = "_source_file"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -34,7 +48,7 @@ _DELIMITERS = ",;\t|"
 
 def matching_files(source: SourceConfig, dataset: str) -> list[Path]:
     """The files a dataset's ``path`` names, sorted so row numbering is stable."""
-    pattern = source.datasets[dataset].path
+    pattern = source.datasets[dataset].path or ""  # the config requires it; "" matches nothing
     full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
     files = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
     if not files:
@@ -170,8 +184,46 @@ def _sniff_delimiter(text: str) -> str:
     except csv.Error:
         header = sample.splitlines()[0] if sample else ""
         counts = {d: header.count(d) for d in _DELIMITERS}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 
-__all__ = ["SOURCE_FILE", "SOURCE_ROW", "matching_files", "read_file_dataset"]
+class FilesSource(SourceKind):
+    """``kind = "files"``: a dataset is a ``path`` (file or glob) of CSV or Parquet files."""
+
+    name = "files"
+    dataset_keys: ClassVar[Mapping[str, KeyType]] = {
+        "path": str,
+        "delimiter": str,
+        "encoding": str,
+    }
+
+    def check_dataset(self, raw: Mapping[str, Any]) -> None:
+        if not raw.get("path"):
+            raise SourceKeyError(
+                "", "a files dataset needs `path` (a file or a glob like 'data/*.csv')"
+            )
+        delimiter = raw.get("delimiter")
+        if delimiter is not None and len(delimiter) != 1:
+            raise SourceKeyError("delimiter", f"expected one character, got {delimiter!r}")
+
+    def read(
+        self,
+        source: SourceConfig,
+        dataset: str,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> pl.LazyFrame:
+        return read_file_dataset(source, dataset)
+
+
+SOURCE_KIND = FilesSource()
+
+__all__ = [
+    "SOURCE_FILE",
+    "SOURCE_KIND",
+    "SOURCE_ROW",
+    "FilesSource",
+    "matching_files",
+    "read_file_dataset",
+]

@@ -1,169 +1,57 @@
-"""Read canonical datasets from any database SQLAlchemy can reach (SQLite is the embedded default).
+"""The sql source kind: canonical datasets from any database SQLAlchemy can reach (SQLite embedded).
 
 Thin on purpose (like Streamlit's own SQLConnection): configuration becomes an
-engine, a table or query becomes a ``SELECT``, and polars reads the result.
-The table name is quoted by SQLAlchemy as an identifier, never pasted into SQL.
+engine, a table or query becomes a ``SELECT`` (``connectors.database``, with
+its time limits), and polars reads the result in batches.
 
-Every statement has a time limit, the source's ``query_timeout_seconds``
-(default 60): a query that hangs (a lock, a runaway configured query, a
-warehouse under load) is cut, and the refresh keeps the last good data with
-"the source timed out" on the banner instead of waiting forever. PostgreSQL
-enforces it on the server (``statement_timeout``); SQLite through its
-progress handler (and its busy timeout for a locked file); MySQL/MariaDB
-through the driver's read timeout. Other dialects get the connect timeout of
-their driver only: set their own limit in the URL's query string.
+``SOURCE_KIND`` (``SqlSource``) is this kind for ``connectors.kinds``: its
+config keys and rules, ``read``, and live mode's ``validate_in_place``
+(``connectors.pushdown``).
 
-Example:
-    >>> frame = read_sql_dataset(source, "responses")  # doctest: +SKIP
+Example (a SQLite file with a table named otherwise than the canonical dataset):
+    >>> import sqlite3
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from benefitboard.config import DatasetMapping
+    >>> db = Path(tempfile.mkdtemp()) / "shop.sqlite"
+    >>> with sqlite3.connect(db) as connection:
+    ...     _ = connection.execute("CREATE TABLE answers (id, survey, score, responded_at)")
+    ...     _ = connection.execute("INSERT INTO answers VALUES ('R1', 'nps', 9, '2026-05-01')")
+    >>> mapping = DatasetMapping("responses", {"response_id": "id"}, table="answers")
+    >>> source = SourceConfig(
+    ...     "shop", "sql", db.parent, {"responses": mapping}, url=f"sqlite:///{db}"
+    ... )
+    >>> read_sql_dataset(source, "responses").collect()[["response_id", "score"]].rows()
+    [('R1', 9.0)]
 """
 
 from __future__ import annotations
 
-import sqlite3
-import time
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 import sqlalchemy as sa
 
-from benefitboard.config import SourceConfig
-from benefitboard.secrets import MissingCredentialsError, mask_url, source_url
+from benefitboard.config import KeyType, SourceConfig, SourceKeyError
 from connectors.canonicalize import to_canonical
+from connectors.database import (
+    dataset_select,
+    extend_deadline,
+    first_line,
+    source_engine,
+    timed_out,
+    timed_out_error,
+    unreachable_error,
+)
 from connectors.errors import SourceError
+from connectors.kinds import InPlaceCheck, SourceKind
+
+if TYPE_CHECKING:
+    from validation.contracts import DatasetContract
 
 BATCH_ROWS = 200_000
-SQLITE_CHECK_STEPS = 10_000
-"""SQLite virtual-machine steps between two looks at the clock (about a millisecond)."""
-_DEADLINE = "benefitboard_deadline"
-"""Key, in a pooled connection's ``info``, of the moment its running statement must stop."""
-
-
-@lru_cache(maxsize=16)
-def engine_for(url: str, timeout_seconds: float = 60.0) -> sa.Engine:
-    """One pooled engine per URL, with connect and statement timeouts where the dialect has them.
-
-    >>> forever = ("WITH RECURSIVE f(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM f) "
-    ...            "SELECT count(*) FROM f")
-    >>> with engine_for("sqlite://", 0.5).connect() as connection:  # doctest: +SKIP
-    ...     connection.exec_driver_sql(forever).all()  # cut after half a second
-    Traceback (most recent call last):
-    sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) interrupted
-    """
-    parsed = sa.engine.make_url(url)
-    dialect, driver = parsed.get_backend_name(), parsed.get_driver_name()
-    connect_args: dict = {}
-    if dialect == "sqlite":
-        connect_args = {"timeout": timeout_seconds}  # waiting for a locked database file
-    elif dialect == "postgresql":
-        connect_args = {
-            "connect_timeout": max(1, int(min(timeout_seconds, 10))),
-            "options": f"-c statement_timeout={max(1, int(timeout_seconds * 1000))}",
-        }
-    elif dialect in ("mysql", "mariadb") and driver in ("pymysql", "mysqldb"):
-        seconds = max(1, int(timeout_seconds))
-        connect_args = {"connect_timeout": min(seconds, 10), "read_timeout": seconds}
-    options: dict = {}
-    if dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        # A fresh connection per use: a demo database regenerated (or any file
-        # replaced) between two refreshes of one server must be read anew, not
-        # through a pooled connection still holding the old, deleted file.
-        options["poolclass"] = sa.pool.NullPool
-    engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
-    if dialect == "sqlite":
-        _cut_long_sqlite_statements(engine, timeout_seconds)
-    return engine
-
-
-def _cut_long_sqlite_statements(engine: sa.Engine, timeout_seconds: float) -> None:
-    """SQLite has no statement timeout: a progress handler interrupts a statement past its deadline.
-
-    The clock starts when a statement is sent and restarts after each batch of
-    rows the connector reads (``extend_deadline``), so the limit is on waiting
-    for the database, as with PostgreSQL, not on reading a large table.
-    """
-
-    @sa.event.listens_for(engine, "connect")
-    def watch(dbapi_connection: sqlite3.Connection, record) -> None:
-        info = record.info
-
-        def past_deadline() -> int:
-            deadline = info.get(_DEADLINE)
-            return int(deadline is not None and time.monotonic() > deadline)
-
-        dbapi_connection.set_progress_handler(past_deadline, SQLITE_CHECK_STEPS)
-
-    @sa.event.listens_for(engine, "before_cursor_execute")
-    def start_clock(connection, cursor, statement, parameters, context, executemany) -> None:
-        connection.info[_DEADLINE] = time.monotonic() + timeout_seconds
-
-    @sa.event.listens_for(engine, "checkin")
-    def stop_clock(dbapi_connection, record) -> None:
-        record.info.pop(_DEADLINE, None)
-
-
-def extend_deadline(connection: sa.Connection, timeout_seconds: float) -> None:
-    """Give the statement running on ``connection`` another ``timeout_seconds`` (SQLite only)."""
-    if _DEADLINE in connection.info:
-        connection.info[_DEADLINE] = time.monotonic() + timeout_seconds
-
-
-def timed_out(error: BaseException) -> bool:
-    """True when the database stopped a statement because it ran past the source's time limit."""
-    original = getattr(error, "orig", None) or error
-    if getattr(original, "sqlstate", None) == "57014":  # PostgreSQL: query_canceled
-        return True
-    if isinstance(original, sqlite3.OperationalError):
-        return str(original) in ("interrupted", "database is locked")
-    return "timeout" in type(original).__name__.lower()
-
-
-def failure_words(error: BaseException, source: SourceConfig) -> str:
-    """How a statement failed, for a sentence like "the page query <failure_words>".
-
-    >>> failure_words(sqlite3.OperationalError("interrupted"), source)  # doctest: +SKIP
-    'timed out after 60 s (query_timeout_seconds)'
-    """
-    if timed_out(error):
-        return f"timed out after {source.query_timeout_seconds:g} s (query_timeout_seconds)"
-    return f"failed: {_first_line(error)}"
-
-
-def source_engine(source: SourceConfig) -> sa.Engine:
-    """The engine of a sql source, or a SourceError saying which credentials are missing."""
-    try:
-        url = source_url(source)
-    except MissingCredentialsError as error:
-        raise SourceError(source.name, "*", str(error)) from None
-    return engine_for(url, source.query_timeout_seconds)
-
-
-def dataset_select(
-    source: SourceConfig, dataset: str, engine: sa.Engine
-) -> sa.Select | sa.TextClause:
-    """The statement that reads one dataset: a reflected table, or the configured query.
-
-    A configured query is the workspace owner's own SQL, taken from the
-    committed config (never from a URL or a widget), and run as written.
-    """
-    mapping = source.datasets[dataset]
-    if mapping.query:
-        return sa.text(mapping.query)
-    schema, _, name = mapping.table.rpartition(".")
-    try:
-        table = sa.Table(name, sa.MetaData(), schema=schema or None, autoload_with=engine)
-    except sa.exc.NoSuchTableError:
-        raise SourceError(
-            source.name,
-            dataset,
-            f"table {mapping.table!r} does not exist in {_where(engine)}",
-            hint="check `table` in the workspace config, or run the demo generator",
-        ) from None
-    except sa.exc.OperationalError as error:
-        if timed_out(error):
-            raise _timed_out(source, dataset) from None
-        raise _unreachable(source.name, dataset, engine, error) from None
-    return sa.select(table)
 
 
 def read_sql_dataset(
@@ -194,15 +82,15 @@ def read_sql_dataset(
                     progress(rows)
     except (sa.exc.OperationalError, sa.exc.ProgrammingError) as error:
         if timed_out(error):
-            raise _timed_out(source, dataset) from None
+            raise timed_out_error(source, dataset) from None
         if mapping.query:
             raise SourceError(
                 source.name,
                 dataset,
-                f"the configured query failed: {_first_line(error)}",
+                f"the configured query failed: {first_line(error)}",
                 hint="check `query` in the workspace config",
             ) from None
-        raise _unreachable(source.name, dataset, engine, error) from None
+        raise unreachable_error(source.name, dataset, engine, error) from None
     frame = (
         pl.concat(batches, how="diagonal_relaxed")
         if batches
@@ -217,32 +105,61 @@ def _result_columns(
     """Column names of an empty result, so an empty table still has its schema."""
     with engine.connect() as connection:
         keys = connection.execute(statement).keys()
-    return dict.fromkeys(keys, pl.Utf8)
+    return dict.fromkeys(keys, pl.Utf8())
 
 
-def _timed_out(source: SourceConfig, dataset: str) -> SourceError:
-    return SourceError(
-        source.name,
-        dataset,
-        f"the source timed out: reading it took longer than {source.query_timeout_seconds:g} s",
-        hint=f"raise query_timeout_seconds in [sources.{source.name}] of the workspace config, "
-        "or make the table or query faster to read",
-    )
+class SqlSource(SourceKind):
+    """``kind = "sql"``: a database SQLAlchemy reaches; a dataset is a ``table`` or a ``query``.
+
+    The only kind that supports live mode: ``connectors.pushdown`` builds its
+    statements on the source's tables, so the database filters and aggregates.
+    """
+
+    name = "sql"
+    supports_live = True
+    dataset_keys: ClassVar[Mapping[str, KeyType]] = {"table": str, "query": str}
+
+    def check_source(self, raw: Mapping[str, Any]) -> None:
+        if not (raw.get("url") or raw.get("connection")):
+            raise SourceKeyError(
+                "",
+                "a sql source needs `url` (for a database without credentials, e.g. SQLite) or "
+                "`connection` (a name looked up in .streamlit/secrets.toml [connections.NAME])",
+            )
+
+    def check_dataset(self, raw: Mapping[str, Any]) -> None:
+        if bool(raw.get("table")) == bool(raw.get("query")):
+            raise SourceKeyError("", "give exactly one of `table` or `query`")
+
+    def read(
+        self,
+        source: SourceConfig,
+        dataset: str,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> pl.LazyFrame:
+        return read_sql_dataset(source, dataset, progress=progress)
+
+    def validate_in_place(
+        self,
+        source: SourceConfig,
+        dataset: str,
+        contract: DatasetContract,
+        *,
+        now: datetime,
+        previous_row_count: int | None = None,
+    ) -> InPlaceCheck:
+        """The contract as SQL in the source database, with quarantine count and newest row."""
+        from connectors.pushdown import count_quarantined, newest_record, validate_live_source
+
+        validation = validate_live_source(
+            source, dataset, contract, now=now, previous_row_count=previous_row_count
+        )
+        return InPlaceCheck(
+            validation=validation,
+            quarantined=count_quarantined(source, dataset, contract=contract, now=now),
+            newest_record=newest_record(source, dataset, contract=contract, now=now),
+        )
 
 
-def _unreachable(source: str, dataset: str, engine: sa.Engine, error: Exception) -> SourceError:
-    return SourceError(
-        source,
-        dataset,
-        f"cannot read from {_where(engine)}: {_first_line(error)}",
-        hint="check that the database is running and the credentials are right",
-    )
-
-
-def _where(engine: sa.Engine) -> str:
-    return mask_url(engine.url.render_as_string(hide_password=True))
-
-
-def _first_line(error: Exception) -> str:
-    original = getattr(error, "orig", None) or error
-    return mask_url(str(original).strip().splitlines()[0] if str(original).strip() else repr(error))
+SOURCE_KIND = SqlSource()

@@ -6,9 +6,11 @@ session or the sidebar, and kaleido turns it into PNG or PDF. The stamp makes
 a pasted slide traceable: which period, which filters, which data snapshot,
 and the link that reopens the view.
 
-Example:
-    >>> figure = overview_slide(results, stamp)  # doctest: +SKIP
-    >>> slide_file(results, stamp, "pdf")[:5]  # doctest: +SKIP
+Example (the overview passes its tile rows, ``[(row title, [KpiResult, ...]), ...]``):
+    >>> stamp = SlideStamp("Executive overview", "02 Oct 2026 – 31 Oct 2026",
+    ...     "previous period", "region: North", "20261101T060000Z",
+    ...     "http://localhost:8501/?asof=20261101T060000Z")
+    >>> slide_file([], stamp, "pdf")[:5]
     b'%PDF-'
 """
 

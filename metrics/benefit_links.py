@@ -236,10 +236,10 @@ def _inputs(
             "(map customer_id in the workspace config)"
         )
     have = set(orders.lazy().collect_schema().names())
-    absent = [c for c in ("customer_id", "ordered_at", *outcome.columns) if c not in have]
-    if absent:
+    missing = [c for c in ("customer_id", "ordered_at", *outcome.columns) if c not in have]
+    if missing:
         raise MetricUnavailableError(
-            f"orders have no {', '.join(absent)} column: can't tell whether the {outcome.title}"
+            f"orders have no {', '.join(missing)} column: can't tell whether the {outcome.title}"
         )
     return responses, orders
 

@@ -1,7 +1,10 @@
-"""The built-in KPI catalogue (DESIGN.md §3): every KPI's definition, in display order.
+"""The built-in KPI catalogue: every KPI's definition and placement, in display order.
 
 Each entry names its formula (``metrics.survey``, ``delivery``, ``assortment``,
-``growth``), the kind of estimate it is (``metrics.kinds``), and how to show it.
+``growth``), the kind of estimate it is (``metrics.kinds``), how to show it and
+where: on the overview (``on_overview``), in which page sections, and what its n
+counts. Adding a KPI on an existing measure means an entry here, its formula and a
+test; the pages pick it up from the registry.
 CES and its easy share change meaning on the 1–5 effort scale: ``adapt`` turns
 them into lower-is-better / 1–2-is-easy KPIs when the workspace says so.
 """
@@ -10,7 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from metrics import assortment, delivery, growth, survey
+import metrics.assortment as assortment
+import metrics.delivery as delivery
+import metrics.growth as growth
+import metrics.survey as survey
 from metrics.kpi import Kpi
 from metrics.settings import MetricSettings
 
@@ -36,11 +42,15 @@ def _easy_share_for_scale(kpi: Kpi, settings: MetricSettings) -> Kpi:
 
 
 def builtin_kpis() -> list[Kpi]:
-    """The built-in catalogue (DESIGN.md §3), in display order."""
+    """The built-in catalogue, in display order (the overview's and the pages' order too)."""
     return [
         Kpi(
             id="nps",
             label="NPS",
+            survey="nps",
+            on_overview=True,
+            sections=("drilldown.survey",),
+            sample_noun="answers",
             group="benefit",
             dataset="responses",
             kind="nps",
@@ -55,6 +65,10 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="csat",
             label="CSAT",
+            survey="csat",
+            on_overview=True,
+            sections=("drilldown.survey",),
+            sample_noun="answers",
             group="benefit",
             dataset="responses",
             kind="proportion",
@@ -70,6 +84,10 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="ces",
             label="CES",
+            survey="ces",
+            on_overview=True,
+            sections=("drilldown.survey",),
+            sample_noun="answers",
             group="benefit",
             dataset="responses",
             kind="mean",
@@ -88,6 +106,8 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="ces_easy_share",
             label="CES easy share",
+            survey="ces",
+            sample_noun="answers",
             group="benefit",
             dataset="responses",
             kind="proportion",
@@ -102,6 +122,9 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="delivery_p50_hours",
             label="Delivery time (median)",
+            on_overview=True,
+            sections=("benefits.delivery",),
+            sample_noun="deliveries",
             group="amazon",
             dataset="orders",
             kind="quantile",
@@ -116,6 +139,8 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="delivery_p90_hours",
             label="Delivery time (p90)",
+            sections=("benefits.delivery",),
+            sample_noun="deliveries",
             group="amazon",
             dataset="orders",
             kind="quantile",
@@ -132,6 +157,9 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="on_time_rate",
             label="On-time delivery",
+            on_overview=True,
+            sections=("benefits.on_time",),
+            sample_noun="deliveries",
             group="amazon",
             dataset="orders",
             kind="proportion",
@@ -148,6 +176,9 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="shipping_cost_per_order",
             label="Shipping cost per order",
+            on_overview=True,
+            sections=("benefits.cost",),
+            sample_noun="orders",
             group="amazon",
             dataset="orders",
             kind="mean",
@@ -162,6 +193,9 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="price_index",
             label="Price index",
+            on_overview=True,
+            sections=("benefits.cost", "benefits.cost.trend", "benefits.screen.trend"),
+            sample_noun="price checks",
             group="amazon",
             dataset="prices",
             kind="ratio",
@@ -177,6 +211,9 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="skus_offered",
             label="SKUs offered",
+            on_overview=True,
+            sections=("benefits.selection",),
+            population="whole catalogue",
             group="amazon",
             dataset="selection",
             kind="census",
@@ -190,6 +227,13 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="in_stock_rate",
             label="In-stock rate",
+            on_overview=True,
+            sections=(
+                "benefits.selection",
+                "benefits.selection.trend",
+                "benefits.screen.trend",
+            ),
+            population="whole catalogue",
             group="amazon",
             dataset="selection",
             kind="proportion",
@@ -204,6 +248,8 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="new_customers",
             label="New customers",
+            on_overview=True,
+            sections=("growth.acquisition", "growth.acquisition.trend", "growth.screen"),
             group="growth",
             dataset="acquisition",
             kind="census",
@@ -217,6 +263,8 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="cac",
             label="CAC",
+            on_overview=True,
+            sections=("growth.acquisition", "growth.screen"),
             group="growth",
             dataset="acquisition",
             kind="census",
@@ -231,6 +279,8 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="conversion",
             label="Conversion",
+            sections=("growth.acquisition", "growth.screen"),
+            sample_noun="visitors",
             group="growth",
             dataset="acquisition",
             kind="proportion",
@@ -245,6 +295,13 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="revenue",
             label="Revenue",
+            on_overview=True,
+            sections=(
+                "growth.revenue",
+                "growth.revenue.trend",
+                "growth.screen",
+                "growth.screen.trend",
+            ),
             group="growth",
             dataset="revenue",
             kind="census",
@@ -261,6 +318,7 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="mrr",
             label="MRR",
+            sections=("growth.revenue", "growth.screen"),
             group="growth",
             dataset="revenue",
             kind="census",
@@ -275,6 +333,7 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="arr",
             label="ARR",
+            sections=("growth.revenue",),
             group="growth",
             dataset="revenue",
             kind="census",
@@ -289,6 +348,8 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="nrr",
             label="Net revenue retention",
+            on_overview=True,
+            sections=("growth.revenue", "growth.revenue.trend", "growth.screen"),
             group="growth",
             dataset="revenue",
             kind="census",
@@ -307,6 +368,7 @@ def builtin_kpis() -> list[Kpi]:
         Kpi(
             id="gross_churn",
             label="Gross revenue churn",
+            sections=("growth.revenue",),
             group="growth",
             dataset="revenue",
             kind="census",

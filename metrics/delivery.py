@@ -54,10 +54,12 @@ def delivery_quantile(q: float):
             stats = quantile_from_counts(counts, keys, q, confidence)
         else:  # exact: the histogram says which few buckets of rows to read in full
             rows = view.raw().filter(pl.col("delivered_at").is_not_null())
-            stats = quantile_from_histogram_and_rows(
+            exact = quantile_from_histogram_and_rows(
                 counts, rows, _HOURS, keys, q, confidence, delivery_bucket
             )
-            if stats is None:  # the rows and the histogram disagree: read every row
+            if exact is not None:
+                stats = exact
+            else:  # the rows and the histogram disagree: read every row
                 values = rows.select(*keys, value=_HOURS).collect()
                 excluded = values.group_by(keys).agg(excluded=(pl.col("value") < 0).sum())
                 values = values.filter(pl.col("value") >= 0)

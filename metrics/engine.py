@@ -158,11 +158,14 @@ def missing_reason(
 ) -> str | None:
     """Why ``kpi`` can't be computed from ``data`` with these filters/segment, or None."""
     dataset = kpi.dataset
+    absent_data = f"no {dataset} data in this workspace: {kpi.label} is computed from {dataset}"
     if not has_dataset(data, dataset):
-        return f"no {dataset} data in this workspace: {kpi.label} is computed from {dataset}"
-    raw = data.get(dataset)
+        return absent_data
     prebuilt = data.get(AGGREGATES[dataset].name)
-    names = (prebuilt if prebuilt is not None else raw).lazy().collect_schema().names()
+    read = prebuilt if prebuilt is not None else data.get(dataset)
+    if read is None:
+        return absent_data
+    names = read.lazy().collect_schema().names()
     if prebuilt is None:
         absent = [c for c in kpi.columns if c not in names]
         if absent:

@@ -6,6 +6,12 @@ where it comes from (dataset, optional columns it needs) and how it is computed
 value with an interval and a change test — see ``metrics.kinds``). ``format_value``
 renders it the same on every page and in every export.
 
+Where it shows is declared on it too: ``on_overview`` puts it on the executive
+overview (in its group's row, in catalogue order, unless the workspace chooses its
+own tiles), ``sections`` names the page sections that draw its tile or trend, and
+``sample_noun`` / ``population`` say in a leader's words what its n counts. Pages
+iterate the registry, so a new KPI appears on them by its declaration alone.
+
 Formats: points (NPS, '42.1'), percent (fractions 0..1, '87.3%'), score ('5.2'),
 hours ('36.0 h'), currency ('€4.12'), currency0 ('€12,345'), count ('12,345'),
 index ('98.1'), decimal (``decimals`` places, for custom KPIs).
@@ -20,13 +26,40 @@ from typing import Any, Literal
 
 import polars as pl
 
+from canonical.surveys import SURVEYS
 from metrics.kinds import KINDS
 from metrics.settings import MetricSettings
 from metrics.stats import Estimate
 from metrics.view import KpiView
 
 Direction = Literal["higher", "lower"]
+DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
+"""Which way is better: every KPI, built-in or custom, names one."""
 Group = Literal["benefit", "amazon", "growth"]
+GROUP_TITLES: dict[Group, str] = {
+    "benefit": "Customer benefit",
+    "amazon": "Faster, cheaper, more choice",
+    "growth": "Growth",
+}
+"""The groups in display order, with the title of their row on the executive overview."""
+SECTIONS = (
+    "drilldown.survey",
+    "benefits.delivery",
+    "benefits.on_time",
+    "benefits.cost",
+    "benefits.cost.trend",
+    "benefits.selection",
+    "benefits.selection.trend",
+    "benefits.screen.trend",
+    "growth.acquisition",
+    "growth.acquisition.trend",
+    "growth.revenue",
+    "growth.revenue.trend",
+    "growth.screen",
+    "growth.screen.trend",
+)
+"""The page sections a KPI can be placed in: ``<page>.<section>`` draws its tile there,
+``<page>.<section>.trend`` its trend chart (``screen``: the leadership-screen layout)."""
 Formula = Callable[[KpiView], pl.DataFrame]
 Breakdown = Callable[[Mapping[str, Any], MetricSettings], dict[str, Estimate]]
 
@@ -68,6 +101,18 @@ class Kpi:
     adapt: Callable[[Kpi, MetricSettings], Kpi] | None = field(
         default=None, repr=False, compare=False
     )
+    on_overview: bool = False
+    """A tile on the executive overview, in its group's row (unless the workspace chooses)."""
+    sections: tuple[str, ...] = ()
+    """The page sections (``SECTIONS``) that draw this KPI's tile or trend."""
+    sample_noun: str = ""
+    """What n counts, in a leader's words ('answers', 'deliveries'); '' shows 'n = 1,234'."""
+    survey: str = ""
+    """For survey KPIs, which survey's answers they read (one of ``canonical.surveys.SURVEYS``:
+    the drill-down shows that survey's spread); '' for the others."""
+    population: str = ""
+    """Set when the KPI reads every unit, not a sample (e.g. 'whole catalogue' for KPIs over
+    every SKU every day): the tile shows these words instead of an n that means nothing."""
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -76,8 +121,22 @@ class Kpi:
             )
         if self.kind not in KINDS:
             raise ValueError(f"KPI {self.id!r}: kind must be one of {KINDS}, got {self.kind!r}")
-        if self.direction not in ("higher", "lower"):
-            raise ValueError(f"KPI {self.id!r}: direction must be 'higher' or 'lower'")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(
+                f"KPI {self.id!r}: direction must be one of {DIRECTIONS}, got {self.direction!r}"
+            )
+        if self.survey and self.survey not in SURVEYS:
+            raise ValueError(
+                f"KPI {self.id!r}: survey must be one of {SURVEYS}, got {self.survey!r}"
+            )
+        unknown = [s for s in self.sections if s not in SECTIONS]
+        if unknown:
+            raise ValueError(f"KPI {self.id!r}: unknown sections {unknown}; known: {SECTIONS}")
+
+    @property
+    def is_sample(self) -> bool:
+        """True when n counts a sample (answers, deliveries…), so small samples are flagged."""
+        return self.kind != "census" and not self.population
 
     def for_settings(self, settings: MetricSettings) -> Kpi:
         """The KPI as it reads under ``settings`` (e.g. CES on a lower-is-better effort scale)."""

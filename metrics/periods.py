@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Literal
 
 Grain = Literal["day", "week", "month", "quarter"]
-GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter")
+GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter")
 
 
 @dataclass(frozen=True)

@@ -203,9 +203,13 @@ def quantile_from_histogram_and_rows(
     buckets = buckets.unique()
     # A plain range around the buckets is cheap to push down to the scan; the exact bucket of
     # each value is then taken on the few rows it lets through (a bucket's width of margin).
-    widths = (buckets["upper"] - buckets["lower"]).filter((buckets["upper"]).is_finite())
-    margin = float(widths.max()) if widths.len() else 1.0
-    low, high = buckets["lower"].min() - margin, buckets["upper"].max() + margin
+    width, lowest, highest = buckets.select(
+        width=(pl.col("upper") - pl.col("lower")).filter(pl.col("upper").is_finite()).max(),
+        lowest=pl.col("lower").min(),
+        highest=pl.col("upper").max(),
+    ).row(0)
+    margin = 1.0 if width is None else float(width)
+    low, high = lowest - margin, highest + margin
     found = (
         rows.filter(value.is_between(low, high))
         .select(*keys, value=value)

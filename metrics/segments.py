@@ -36,8 +36,8 @@ from metrics.periods import Grain, Period
 from metrics.registry import DEFAULT_REGISTRY, Registry
 from metrics.settings import DEFAULT_SETTINGS, Filters, MetricSettings
 
-SURVEY_OF_KPI = {"nps": "nps", "csat": "csat", "ces": "ces", "ces_easy_share": "ces"}
-"""Which survey's answers each survey KPI reads."""
+SURVEY_OF_KPI = {kpi.id: kpi.survey for kpi in DEFAULT_REGISTRY if kpi.survey}
+"""Which survey's answers each built-in survey KPI reads (``Kpi.survey``)."""
 SEPARATOR = "\u241f"
 """Joins two segment values into one (the 'unit separator' symbol: not found in real data)."""
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from canonical.surveys import CES_SCALES, CesScale
 from metrics.distributions import normal_quantile
 
 Filters = Mapping[str, Sequence[str]]
 """Segment filters: segment column -> allowed values. An empty list means "no filter"."""
-
-CesScale = Literal["agreement7", "effort5"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,10 @@ class MetricSettings:
             raise ValueError(
                 f"csat_scale {self.csat_scale} needs at least three points for a top-2-box"
             )
-        if self.ces_scale not in ("agreement7", "effort5"):
-            raise ValueError(f"ces_scale must be 'agreement7' or 'effort5', got {self.ces_scale!r}")
+        if self.ces_scale not in CES_SCALES:
+            raise ValueError(
+                f"ces_scale must be one of {tuple(CES_SCALES)}, got {self.ces_scale!r}"
+            )
         if not 0.5 <= self.confidence < 1:
             raise ValueError(f"confidence must be in [0.5, 1), got {self.confidence}")
         if not 0 <= self.amber_tolerance < 1:
@@ -88,7 +88,7 @@ class MetricSettings:
     @property
     def ces_range(self) -> tuple[int, int]:
         """(lowest, highest) valid CES answer."""
-        return (1, 7) if self.ces_scale == "agreement7" else (1, 5)
+        return CES_SCALES[self.ces_scale]
 
     @property
     def ces_easy(self) -> tuple[int, int]:

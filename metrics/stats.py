@@ -149,9 +149,10 @@ def z_change(
     change is never called up or down.
     """
     delta = current - previous
-    if _missing(se_current) or _missing(se_previous):
+    se_1, se_2 = _known(se_current), _known(se_previous)
+    if se_1 is None or se_2 is None:
         return Change(delta, None, None, None, False, NO_CHANGE)
-    se = math.sqrt(se_current**2 + se_previous**2)
+    se = math.sqrt(se_1**2 + se_2**2)
     z = float(normal_quantile(0.5 + confidence / 2))
     p_value = _two_sided_normal_p(delta, se)
     return _decide(delta, delta - z * se, delta + z * se, p_value, confidence)
@@ -192,9 +193,10 @@ def welch_change(
 ) -> Change:
     """Welch's t test of a difference of means, with Welch–Satterthwaite degrees of freedom."""
     delta = mean_current - mean_previous
-    if n_current < 2 or n_previous < 2 or _missing(sd_current) or _missing(sd_previous):
+    sd_1, sd_2 = _known(sd_current), _known(sd_previous)
+    if n_current < 2 or n_previous < 2 or sd_1 is None or sd_2 is None:
         return Change(delta, None, None, None, False, NO_CHANGE)
-    v1, v2 = sd_current**2 / n_current, sd_previous**2 / n_previous
+    v1, v2 = sd_1**2 / n_current, sd_2**2 / n_previous
     se = math.sqrt(v1 + v2)
     if se == 0:
         return _decide(delta, delta, delta, 1.0 if delta == 0 else 0.0, confidence)
@@ -231,8 +233,9 @@ def _two_sided_normal_p(delta: float, se: float) -> float:
     return float(2 * normal_upper_tail(abs(delta) / se))
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _known(value: float | None) -> float | None:
+    """The value, or None when it is missing (None, or NaN from an empty aggregate)."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _floats(*arrays):

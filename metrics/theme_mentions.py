@@ -55,18 +55,21 @@ from metrics.settings import DEFAULT_SETTINGS, Filters, MetricSettings
 from metrics.taxonomy import THEME, Taxonomy, tag_texts
 
 ORIGINS = ("feedback", "survey comment", "support contact")
-SCHEMA = {
-    "theme": pl.Utf8,
-    "origin": pl.Utf8,
-    "at": pl.Datetime("us", "UTC"),
-    "day": pl.Date,
-    "customer_id": pl.Utf8,
-    "account_value": pl.Float64,
-    "text": pl.Utf8,
-    "detail": pl.Utf8,
-    "roadmap_item": pl.Utf8,
-    "status": pl.Utf8,
-}
+SCHEMA = pl.Schema(
+    {
+        "theme": pl.Utf8(),
+        "origin": pl.Utf8(),
+        "at": pl.Datetime("us", "UTC"),
+        "day": pl.Date(),
+        "customer_id": pl.Utf8(),
+        "account_value": pl.Float64(),
+        "text": pl.Utf8(),
+        "detail": pl.Utf8(),
+        "roadmap_item": pl.Utf8(),
+        "status": pl.Utf8(),
+    }
+)
+"""The columns of a theme mention, whichever dataset it came from."""
 _TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 
 

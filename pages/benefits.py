@@ -5,6 +5,11 @@ the data links them (``metrics.benefit_links``): the NPS and CSAT of customers
 whose last delivery was late against those whose delivery was on time, and of
 customers whose last order shipped free against paid. Selection has no such
 link (survey answers carry no product category), and the page says so.
+
+Which KPIs a section tiles and trends comes from the registry (``sections`` in
+``metrics.catalogue``: "benefits.cost" tiles, "benefits.cost.trend" trend charts).
+Charts built for particular KPIs (the delivery-time chart and distribution, on time
+beside NPS by region, in stock by category, the benefit links) name them once below.
 """
 
 from __future__ import annotations
@@ -12,19 +17,32 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.benefits import delivery_distribution_figure, link_figure, segment_figure
-from charts.style import SECOND_SERIES
+from charts.style import SECOND_SERIES, SERIES
 from charts.trends import TrendLine, kpi_trend_figure, trend_figure, trend_window
 from metrics import MetricUnavailableError, Period
 from metrics.benefit_links import FREE_SHIPPING, ON_TIME, BenefitLink
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
-from pages.ui.kpis import kpi_results, registry_for, settings_for
+from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
 from pages.ui.text import escape_markdown
 from pages.ui.tiles import tile_row
 
 SCREEN_CHART_HEIGHT = 420
+DELIVERY_MEDIAN = "delivery_p50_hours"
+DELIVERY_P90 = "delivery_p90_hours"
+"""The delivery-time chart draws both; the distribution marks both."""
+ON_TIME_RATE = "on_time_rate"
+NPS = "nps"
+"""On time by region is drawn beside NPS by region."""
+IN_STOCK = "in_stock_rate"
+"""The KPI split by product category."""
+SCORES_BY_DELIVERY = ("nps", "csat")
+"""The survey scores compared after late and on-time deliveries."""
+SCORES_BY_SHIPPING = ("nps",)
+"""The survey scores compared after free and paid shipping."""
 
 
 def link_sentence(link: BenefitLink) -> str:
@@ -96,23 +114,29 @@ class BenefitsPage:
     def target(self, kpi_id: str) -> float | None:
         return self.registry.target(kpi_id, self.settings)
 
-    def tiles(self, kpi_ids) -> None:
+    def tiles(self, section: str) -> None:
+        """The section's tiles (``Kpi.sections``), stacked."""
+        kpi_ids = [kpi.id for kpi in self.registry.in_section(section)]
         tile_row(self.context, kpi_ids, sparklines=False, across=False)
+
+    def trends(self, section: str) -> None:
+        """A trend chart for each KPI of a ``….trend`` section, one under the other."""
+        for kpi in self.registry.in_section(section):
+            self.kpi_trend(kpi.id, f"{kpi.id}_trend")
 
     def delivery_trend(self) -> None:
         lines = []
-        for kpi_id, color in (("delivery_p50_hours", None), ("delivery_p90_hours", SECOND_SERIES)):
+        for kpi_id, color in ((DELIVERY_MEDIAN, SERIES), (DELIVERY_P90, SECOND_SERIES)):
             try:
                 frame = series.trend(self.context, kpi_id, self.window, self.grain)
             except MetricUnavailableError as error:
                 st.info(f"No delivery times: {error.reason}.")
                 return
-            label = self.registry.get(kpi_id).label
-            lines.append(TrendLine(label, frame, **({"color": color} if color else {})))
-        kpi = self.registry.get("delivery_p50_hours")
+            lines.append(TrendLine(self.registry.get(kpi_id).label, frame, color=color))
+        kpi = self.registry.get(DELIVERY_MEDIAN)
         targets = [
             (self.target(kpi_id), f"{word} target {kpi.format_value(self.target(kpi_id))}")
-            for kpi_id, word in (("delivery_p50_hours", "median"), ("delivery_p90_hours", "p90"))
+            for kpi_id, word in ((DELIVERY_MEDIAN, "median"), (DELIVERY_P90, "p90"))
         ]
         figure = trend_figure(
             lines, kpi, targets=targets, title=f"Delivery time by {self.grain}", **self.options()
@@ -127,12 +151,12 @@ class BenefitsPage:
             return
         before = series.comparison_period(self.context)
         previous = series.delivery_hours(self.context, before) if before else None
-        results = kpi_results(self.context, ("delivery_p50_hours", "delivery_p90_hours"))
+        results = kpi_results(self.context, (DELIVERY_MEDIAN, DELIVERY_P90))
         figure = delivery_distribution_figure(
             current,
             previous,
-            median=results["delivery_p50_hours"].current.value,
-            p90=results["delivery_p90_hours"].current.value,
+            median=results[DELIVERY_MEDIAN].current.value,
+            p90=results[DELIVERY_P90].current.value,
             height=self.height,
         )
         show_chart(figure, key="delivery_distribution")
@@ -142,16 +166,16 @@ class BenefitsPage:
             st.info("Orders and survey answers share no segment (such as region) to compare by.")
             return
         try:
-            on_time = series.by_segment(self.context, "on_time_rate", self.region)
-            nps = series.by_segment(self.context, "nps", self.region)
+            on_time = series.by_segment(self.context, ON_TIME_RATE, self.region)
+            nps = series.by_segment(self.context, NPS, self.region)
         except MetricUnavailableError as error:
             st.info(f"No on-time rate by {self.region}: {error.reason}.")
             return
         figure = segment_figure(
             on_time,
-            self.registry.get("on_time_rate"),
-            target=self.target("on_time_rate"),
-            beside=(nps, self.registry.get("nps"), self.target("nps")),
+            self.registry.get(ON_TIME_RATE),
+            target=self.target(ON_TIME_RATE),
+            beside=(nps, self.registry.get(NPS), self.target(NPS)),
             title=f"On time and NPS by {self.region.replace('_', ' ')}",
             height=self.height,
         )
@@ -189,14 +213,14 @@ class BenefitsPage:
         if self.category is None:
             return
         try:
-            frame = series.by_segment(self.context, "in_stock_rate", self.category)
+            frame = series.by_segment(self.context, IN_STOCK, self.category)
         except MetricUnavailableError as error:
             st.info(f"No in-stock rate by {self.category}: {error.reason}.")
             return
         figure = segment_figure(
             frame,
-            self.registry.get("in_stock_rate"),
-            target=self.target("in_stock_rate"),
+            self.registry.get(IN_STOCK),
+            target=self.target(IN_STOCK),
             title=f"In stock by {self.category.replace('_', ' ')}",
             height=self.height,
         )
@@ -214,7 +238,7 @@ def normal_layout(page: BenefitsPage) -> None:
     st.subheader("Delivery speed")
     tiles, trend, spread = st.columns([1, 2, 2])
     with tiles:
-        page.tiles(("delivery_p50_hours", "delivery_p90_hours"))
+        page.tiles("benefits.delivery")
     with trend:
         page.delivery_trend()
     with spread:
@@ -223,29 +247,31 @@ def normal_layout(page: BenefitsPage) -> None:
     st.subheader("On-time delivery, and what a late one does to customers")
     tiles, by_region, linked = st.columns([1, 2, 2])
     with tiles:
-        page.tiles(("on_time_rate",))
+        page.tiles("benefits.on_time")
     with by_region:
         page.on_time_by_region()
     with linked:
-        links = page.links(ON_TIME, ("nps", "csat"), "late_links", "By last delivery")
+        links = page.links(ON_TIME, SCORES_BY_DELIVERY, "late_links", "By last delivery")
     sentences(links)
 
     st.subheader("Cost to the customer")
     tiles, trend, linked = st.columns([1, 2, 2])
     with tiles:
-        page.tiles(("shipping_cost_per_order", "price_index"))
+        page.tiles("benefits.cost")
     with trend:
-        page.kpi_trend("price_index", "price_index_trend")
+        page.trends("benefits.cost.trend")
     with linked:
-        links = page.links(FREE_SHIPPING, ("nps",), "shipping_links", "By last order's shipping")
+        links = page.links(
+            FREE_SHIPPING, SCORES_BY_SHIPPING, "shipping_links", "By last order's shipping"
+        )
     sentences(links)
 
     st.subheader("Selection and availability")
     tiles, trend, by_category = st.columns([1, 2, 2])
     with tiles:
-        page.tiles(("skus_offered", "in_stock_rate"))
+        page.tiles("benefits.selection")
     with trend:
-        page.kpi_trend("in_stock_rate", "in_stock_trend")
+        page.trends("benefits.selection.trend")
     with by_category:
         page.in_stock_by_category()
     st.caption(
@@ -262,15 +288,15 @@ def screen_layout(page: BenefitsPage) -> None:
     with by_region:
         page.on_time_by_region()
     with linked:
-        page.links(ON_TIME, ("nps", "csat"), "late_links", "By last delivery")
+        page.links(ON_TIME, SCORES_BY_DELIVERY, "late_links", "By last delivery")
     st.subheader("Cost and choice")
-    price, stock, linked = st.columns(3)
-    with price:
-        page.kpi_trend("price_index", "price_index_trend")
-    with stock:
-        page.kpi_trend("in_stock_rate", "in_stock_trend")
+    trends = page.registry.in_section("benefits.screen.trend")
+    *places, linked = st.columns(len(trends) + 1)
+    for place, kpi in zip(places, trends, strict=True):
+        with place:
+            page.kpi_trend(kpi.id, f"{kpi.id}_trend")
     with linked:
-        page.links(FREE_SHIPPING, ("nps",), "shipping_links", "By last order's shipping")
+        page.links(FREE_SHIPPING, SCORES_BY_SHIPPING, "shipping_links", "By last order's shipping")
 
 
 context = page_context()

@@ -29,14 +29,16 @@ from pages.ui import data, drill, series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.formatting import formatted
-from pages.ui.kpis import kpi_results, registry_for, settings_for
+from pages.ui.kpis import kpi_results, registry_for
 from pages.ui.links import clicked, drill_into, link_to, selectable_table, show_view, url_key
+from pages.ui.metric_settings import settings_for
 from pages.ui.state import view_to_params
 from pages.ui.text import escape_markdown
 from pages.ui.tiles import kpi_tile
 
 HERE = "pages/drilldown.py"
-SURVEY_KPIS = ("nps", "csat", "ces")
+SURVEY_SECTION = "drilldown.survey"
+"""The registry section whose KPIs this page drills into (``Kpi.sections``)."""
 MAX_TREND_LINES = 6
 WHAT_CHANGED_ROWS = 10
 BAND_NAMES = {"nps": ("detractors", "passives", "promoters")}
@@ -53,7 +55,7 @@ def choose(context: PageContext, segments: list[str]) -> tuple[Kpi, str, str | N
     """The KPI and the split(s), from the URL; a change goes back into the URL."""
     view = context.view
     registry = registry_for(context.workspace)
-    kpis = [k for k in SURVEY_KPIS if k in registry]
+    kpis = [k.id for k in registry.in_section(SURVEY_SECTION)]
     kpi_id = view.kpi if view.kpi in kpis else kpis[0]
     split = view.split if view.split in segments else segments[0]
     split2 = view.split2 if view.split2 in segments and view.split2 != split else None
@@ -85,8 +87,8 @@ def choose(context: PageContext, segments: list[str]) -> tuple[Kpi, str, str | N
             format_func=lambda s: s if s == NO_SECOND_SPLIT else _words(s),
             key=url_key("drill_split2", current),
         )
-    chosen_split2 = None if chosen_split2 == NO_SECOND_SPLIT else chosen_split2
-    wanted = (chosen or kpi_id, chosen_split, chosen_split2)
+    second_split = None if chosen_split2 == NO_SECOND_SPLIT else chosen_split2
+    wanted = (chosen or kpi_id, chosen_split, second_split)
     updated = view.with_(kpi=wanted[0], split=wanted[1], split2=wanted[2])
     if wanted != (kpi_id, split, split2):
         # A change is a link: rerun on the new URL, so the widgets' URL keys follow it
@@ -164,14 +166,14 @@ def _segment_changes(
 
 def headline(result: KpiResult, changes: pl.DataFrame | None) -> None:
     """One sentence on the change and the segments that moved it most."""
-    kpi, change = result.kpi, result.change
-    if change is None or change.delta is None:
+    kpi, change, previous = result.kpi, result.change, result.previous
+    if change is None or change.delta is None or previous is None:
         st.markdown("No comparison period: choose one in the sidebar to see what changed.")
         return
     verdict = f"significantly {change.word}" if change.significant else change.word
     text = (
         f"**{kpi.label} {kpi.format_delta(change.delta)}** "
-        f"({kpi.format_value(result.previous.value)} → {kpi.format_value(result.current.value)}, "
+        f"({kpi.format_value(previous.value)} → {kpi.format_value(result.current.value)}, "
         f"{verdict})."
     )
     if changes is not None and not changes.is_empty():
@@ -244,7 +246,8 @@ def split_section(context: PageContext, kpi: Kpi, split: str, segments: list[str
     with right:
         if "previous_value" in table.columns:
             result = what_changed(table, kpi.kind)
-            if result.change is not None:
+            # Both periods had answers (otherwise there is no change to split).
+            if result.previous is not None and result.current is not None:
                 show_chart(
                     what_changed_figure(
                         result.segments,

@@ -19,8 +19,8 @@ from pages.ui import drill
 from pages.ui.charts import show_chart
 from pages.ui.comments import comment_cards, download_comments, local_time, pager, words_hidden
 from pages.ui.context import PageContext, page_context
-from pages.ui.kpis import settings_for
 from pages.ui.links import clicked, selectable_table, show_view, url_key
+from pages.ui.metric_settings import settings_for
 from pages.ui.text import escape_markdown
 
 HERE = "pages/effort.py"

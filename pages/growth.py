@@ -4,6 +4,11 @@ Acquisition: new customers, spend, CAC and conversion per channel, so what a
 channel costs is read beside what it brings. Revenue: recognised revenue,
 MRR and ARR, net revenue retention and gross churn, with their trends read
 against the company's events.
+
+Which KPIs each section tiles and trends comes from the registry (``sections`` in
+``metrics.catalogue``: "growth.acquisition" tiles, "growth.revenue.trend" trends,
+"growth.screen" on the leadership screen). The channel table is built from three
+particular KPIs and names them once below.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.formatting import formatted
-from pages.ui.kpis import registry_for, settings_for
+from pages.ui.kpis import registry_for
+from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
 from pages.ui.tables import show_table
 from pages.ui.tiles import tile_row
 
-ACQUISITION = ("new_customers", "cac", "conversion")
-REVENUE = ("revenue", "mrr", "arr", "nrr", "gross_churn")
+NEW_CUSTOMERS, CAC, CONVERSION = "new_customers", "cac", "conversion"
+"""The KPIs of the acquisition-by-channel chart and table."""
 CHANNEL = "channel"
 SCREEN_CHART_HEIGHT = 540
 
@@ -33,13 +39,13 @@ SCREEN_CHART_HEIGHT = 540
 def channels(context: PageContext) -> pl.DataFrame | None:
     """The channel table (new customers, spend, CAC, conversion), or None with the reason shown."""
     try:
-        new = series.by_segment(context, "new_customers", CHANNEL)
-        cac = series.by_segment(context, "cac", CHANNEL)
+        new = series.by_segment(context, NEW_CUSTOMERS, CHANNEL)
+        cac = series.by_segment(context, CAC, CHANNEL)
     except MetricUnavailableError as error:
         st.info(f"No acquisition by channel: {error.reason}.")
         return None
     try:
-        conversion = series.by_segment(context, "conversion", CHANNEL)
+        conversion = series.by_segment(context, CONVERSION, CHANNEL)
     except MetricUnavailableError:
         conversion = None  # no visitors column: the table says so with empty cells
     try:
@@ -54,21 +60,21 @@ def channel_section(context: PageContext, height: int | None) -> None:
     if table is None:
         return
     registry = registry_for(context.workspace)
-    kpis = {k: registry.get(k) for k in ACQUISITION}
+    kpis = {k: registry.get(k) for k in (NEW_CUSTOMERS, CAC, CONVERSION)}
     currency = context.workspace.currency
     show_chart(channel_figure(table, kpis, currency=currency, height=height), key="channels")
     if context.view.screen:
         return
     shown = table.select(
         pl.col(CHANNEL).alias("Channel"),
-        formatted(
-            table, "new_customers", kpis["new_customers"].format_value, skip_nulls=True
-        ).alias("New customers"),
+        formatted(table, NEW_CUSTOMERS, kpis[NEW_CUSTOMERS].format_value, skip_nulls=True).alias(
+            "New customers"
+        ),
         formatted(table, "spend", lambda v: money(v, currency), skip_nulls=True).alias("Spend"),
-        formatted(
-            table, "cac", lambda v: kpis["cac"].format_value(v, currency), skip_nulls=True
-        ).alias("CAC"),
-        formatted(table, "conversion", kpis["conversion"].format_value, skip_nulls=True).alias(
+        formatted(table, CAC, lambda v: kpis[CAC].format_value(v, currency), skip_nulls=True).alias(
+            "CAC"
+        ),
+        formatted(table, CONVERSION, kpis[CONVERSION].format_value, skip_nulls=True).alias(
             "Conversion"
         ),
     )
@@ -100,30 +106,40 @@ def trend_chart(context: PageContext, kpi_id: str, key: str, height: int | None)
     show_chart(figure, key=key)
 
 
+def section_ids(context: PageContext, section: str) -> list[str]:
+    """The ids of the registry's KPIs in a page section (``Kpi.sections``)."""
+    return [kpi.id for kpi in registry_for(context.workspace).in_section(section)]
+
+
+def trend_charts(context: PageContext, section: str, height: int | None) -> None:
+    """A trend chart for each KPI of a ``….trend`` section, one under the other."""
+    for kpi_id in section_ids(context, section):
+        trend_chart(context, kpi_id, f"{kpi_id}_trend", height)
+
+
 def normal_layout(context: PageContext) -> None:
     st.subheader("Acquisition")
-    tile_row(context, ACQUISITION)
+    tile_row(context, section_ids(context, "growth.acquisition"))
     left, right = st.columns([3, 2])
     with left:
         channel_section(context, None)
     with right:
-        trend_chart(context, "new_customers", "new_customers_trend", None)
+        trend_charts(context, "growth.acquisition.trend", None)
     st.subheader("Revenue")
-    tile_row(context, REVENUE)
-    left, right = st.columns(2)
-    with left:
-        trend_chart(context, "revenue", "revenue_trend", None)
-    with right:
-        trend_chart(context, "nrr", "nrr_trend", None)
+    tile_row(context, section_ids(context, "growth.revenue"))
+    trends = section_ids(context, "growth.revenue.trend")
+    for place, kpi_id in zip(st.columns(len(trends) or 1), trends, strict=False):
+        with place:
+            trend_chart(context, kpi_id, f"{kpi_id}_trend", None)
 
 
 def screen_layout(context: PageContext) -> None:
-    tile_row(context, ("new_customers", "cac", "conversion", "revenue", "mrr", "nrr"))
+    tile_row(context, section_ids(context, "growth.screen"))
     left, right = st.columns([3, 2])
     with left:
         channel_section(context, SCREEN_CHART_HEIGHT)
     with right:
-        trend_chart(context, "revenue", "revenue_trend", SCREEN_CHART_HEIGHT)
+        trend_charts(context, "growth.screen.trend", SCREEN_CHART_HEIGHT)
 
 
 context = page_context()

@@ -2,7 +2,9 @@
 
 Every tile comes from the KPI registry (metrics/), computed for the filter
 bar's period against its comparison period, with interval, significance,
-target status, sample size and data trust. Below the tiles, one KPI's trend
+target status, sample size and data trust. Which tiles, in which rows and
+order, is the registry's too (``Registry.overview_rows``: the KPIs declared
+``on_overview``, or the workspace's ``[overview] tiles``). Below the tiles, one KPI's trend
 (picked in the URL's ``kpi``) is read against the company's events.
 """
 
@@ -17,36 +19,23 @@ from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.downloads import downloads_allowed, slide_downloads
-from pages.ui.kpis import kpi_results, registry_for, settings_for
+from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
 from pages.ui.share import current_view, view_link
 from pages.ui.tiles import tile_row
 from store.pins import pin_snapshot
 
-ROWS = (
-    ("Customer benefit", ("nps", "csat", "ces")),
-    (
-        "Faster, cheaper, more choice",
-        (
-            "delivery_p50_hours",
-            "on_time_rate",
-            "shipping_cost_per_order",
-            "price_index",
-            "skus_offered",
-            "in_stock_rate",
-        ),
-    ),
-    ("Growth", ("new_customers", "cac", "revenue", "nrr")),
-)
-TILE_KPIS = tuple(kpi for _, ids in ROWS for kpi in ids)
-DEFAULT_TREND = "nps"
+NPS = "nps"
+"""The KPI whose trend comes with its promoter and detractor shares."""
+DEFAULT_TREND = NPS
 
 
 def tile_rows(context: PageContext) -> None:
-    """The three rows of tiles, customer benefit first."""
-    for title, ids in ROWS:
+    """The registry's overview rows of tiles, customer benefit first."""
+    for title, kpis in registry_for(context.workspace).overview_rows():
         st.subheader(title)
-        tile_row(context, ids)
+        tile_row(context, [kpi.id for kpi in kpis])
 
 
 def trend_section(context: PageContext) -> None:
@@ -75,21 +64,19 @@ def trend_section(context: PageContext) -> None:
     except MetricUnavailableError as error:
         st.info(f"No trend for {kpi.label}: {error.reason}.")
         return
-    options = {
-        "grain": grain,
-        "events": series.events(context),
-        "window": (start, end),
-        "period": (context.period.start, context.period.end),
-    }
+    events = series.events(context)
     figure = kpi_trend_figure(
         trend,
         kpi,
         target=registry.target(chosen, settings_for(context.workspace)),
         currency=context.workspace.currency,
         title=f"{kpi.label} by {grain}",
-        **options,
+        grain=grain,
+        events=events,
+        window=(start, end),
+        period=(context.period.start, context.period.end),
     )
-    if chosen != "nps":
+    if chosen != NPS:
         show_chart(figure, key="trend_chart")
         return
     left, right = st.columns(2)
@@ -97,9 +84,7 @@ def trend_section(context: PageContext) -> None:
         show_chart(figure, key="trend_chart")
     with right:
         mix = series.nps_mix(context, window, grain)
-        mix_figure = nps_mix_figure(
-            mix, grain=grain, events=options["events"], window=options["window"]
-        )
+        mix_figure = nps_mix_figure(mix, grain=grain, events=events, window=(start, end))
         show_chart(mix_figure, key="nps_mix_chart")
 
 
@@ -111,13 +96,11 @@ def slide_section(context: PageContext) -> None:
     """
     if not downloads_allowed(context, images=True):
         return
-    registry = registry_for(context.workspace)
     rows = []
-    for title, ids in ROWS:
-        shown = tuple(kpi_id for kpi_id in ids if kpi_id in registry)
-        if shown:
-            results = kpi_results(context, shown)  # the tiles' own results (cached)
-            rows.append((title, [results[kpi_id] for kpi_id in shown]))
+    for title, kpis in registry_for(context.workspace).overview_rows():
+        shown = tuple(kpi.id for kpi in kpis)
+        results = kpi_results(context, shown)  # the tiles' own results (cached)
+        rows.append((title, [results[kpi_id] for kpi_id in shown]))
     period = context.period
     filters = "; ".join(
         f"{segment.replace('_', ' ')}: {', '.join(values)}"

@@ -48,14 +48,14 @@ def controls(view: ViewState) -> ViewState:
         "Survey",
         list(SURVEYS),
         index=list(SURVEYS).index(survey),
-        format_func=SURVEYS.get,
+        format_func=SURVEYS.__getitem__,
         key=url_key("verbatim_survey", survey),
     )
     chosen_band = middle.selectbox(
         "Score",
         list(BANDS),
         index=list(BANDS).index(band),
-        format_func=BANDS.get,
+        format_func=BANDS.__getitem__,
         key=url_key("verbatim_band", band),
     )
     search = right.text_input(

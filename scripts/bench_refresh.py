@@ -79,7 +79,7 @@ def demo_workspace(workdir: Path, responses: int) -> Path:
     if config.exists() and (folder / "data" / "demo.sqlite").exists():
         return config
     sys.path.insert(0, str(REPO))
-    from benefitboard.workspace import create_demo_workspace
+    from benefitboard.demo import create_demo_workspace
 
     print(f"generating the demo database with {responses:,} responses in {folder} …", flush=True)
     started = time.perf_counter()

@@ -51,8 +51,8 @@ def demo_config(folder: Path, responses: int) -> Path:
     config = folder / "benefitboard.toml"
     if (folder / "store" / "CURRENT").exists():
         return config
+    from benefitboard.demo import create_demo_workspace
     from benefitboard.refresh import refresh_workspace
-    from benefitboard.workspace import create_demo_workspace
 
     print(f"Generating and refreshing a {responses:,}-response demo workspace in {folder} …")
     config = create_demo_workspace(folder, seed=7, end_date=DEMO_END, responses=responses)

@@ -147,6 +147,24 @@ else
     failures+=("lint")
 fi
 
+# The layer rules of docs/ARCHITECTURE.md, as import-linter contracts (pyproject.toml).
+phase_begin "import contracts"
+if lint-imports; then
+    phase_end
+else
+    phase_end "FAILED"
+    failures+=("import contracts")
+fi
+
+# Types of the application packages ([tool.mypy] in pyproject.toml).
+phase_begin "type check"
+if mypy; then
+    phase_end
+else
+    phase_end "FAILED"
+    failures+=("type check")
+fi
+
 phase_begin "tests"
 pytest_status=0
 python -m pytest "$@" || pytest_status=$?

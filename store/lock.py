@@ -10,9 +10,11 @@ when its holder exits for any reason, so a killed refresh never leaves the
 store locked. flock locks each open file separately, so two threads of one
 Streamlit server exclude each other too.
 
-Example:
-    >>> with refresh_lock(store_dir, on_wait=print):  # doctest: +SKIP
-    ...     write_the_snapshot()
+Example (the holder's process id is in the lock file, for the message a waiting refresh shows):
+    >>> from tempfile import TemporaryDirectory
+    >>> with TemporaryDirectory() as folder, refresh_lock(Path(folder), on_wait=print):
+    ...     (Path(folder) / LOCK_FILE).read_text() == str(os.getpid())
+    True
 """
 
 from __future__ import annotations

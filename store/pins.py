@@ -6,10 +6,14 @@ pinned link records its snapshot here; pruning spares pinned snapshots until
 the pin is older than the workspace's retention, after which the link says
 the snapshot has expired and offers the live view.
 
-Example:
-    >>> pin_snapshot(store_dir, "20261101T060000Z")  # doctest: +SKIP
-    >>> active_pins(store_dir, retention_days=365)  # doctest: +SKIP
+Example (a pin lasts the retention, here a year):
+    >>> from tempfile import TemporaryDirectory
+    >>> with TemporaryDirectory() as folder:
+    ...     pin_snapshot(Path(folder), "20261101T060000Z", now=datetime(2026, 11, 2, tzinfo=UTC))
+    ...     for today in datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 12, 1, tzinfo=UTC):
+    ...         print(active_pins(Path(folder), retention_days=365, now=today))
     ['20261101T060000Z']
+    []
 """
 
 from __future__ import annotations

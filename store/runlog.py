@@ -6,9 +6,17 @@ and SQLite through SQLAlchemy answers them with plain queries. The log lives
 beside the snapshots in the store folder.
 
 Example:
-    >>> log = RunLog(Path("workspaces/demo/store"))  # doctest: +SKIP
-    >>> log.latest_run()["status"]  # doctest: +SKIP
-    'ok'
+    >>> from tempfile import TemporaryDirectory
+    >>> with TemporaryDirectory() as folder:
+    ...     log = RunLog(Path(folder))
+    ...     run_id = log.start_run()
+    ...     print(log.latest_run()["status"])
+    ...     log.finish_run(run_id, status="ok", snapshot_id="20261101T060000Z", message="",
+    ...                    seconds=1.5)
+    ...     print(log.latest_run()["status"], log.latest_run()["snapshot_id"])
+    ...     log.engine.dispose()
+    running
+    ok 20261101T060000Z
 """
 
 from __future__ import annotations
@@ -92,7 +100,10 @@ class RunLog:
     def start_run(self, now: datetime | None = None) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(runs.insert().values(started_at=_iso(now), status="running"))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            if key is None:
+                raise RuntimeError(f"run log {self.engine.url.database}: the new run got no id")
+            return int(key[0])
 
     def finish_run(
         self, run_id: int, *, status: str, snapshot_id: str | None, message: str, seconds: float

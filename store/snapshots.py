@@ -26,8 +26,15 @@ leaves every survey number cached. A *live* dataset (``live``) has no files: its
 rows stay in the source database (``connectors.pushdown``).
 
 Example:
-    >>> snap = current_snapshot(Path("workspaces/demo/store"))  # doctest: +SKIP
-    >>> snap.scan("responses").select(pl.len()).collect()  # doctest: +SKIP
+    >>> from tempfile import TemporaryDirectory
+    >>> rows = pl.DataFrame({"score": [9, 10, 3]})
+    >>> entry = DatasetEntry("responses", source="survey_db", status="ok", rows=rows.height)
+    >>> with TemporaryDirectory() as folder:
+    ...     _ = write_snapshot(Path(folder), entries=[entry], frames={"responses": rows},
+    ...                        quarantines={}, now=datetime(2026, 11, 1, 6, tzinfo=UTC))
+    ...     snap = current_snapshot(Path(folder))
+    ...     print(snap.id, snap.scan("responses").select(pl.len()).collect().item())
+    20261101T060000Z 3
 """
 
 from __future__ import annotations
@@ -175,10 +182,16 @@ class SnapshotWriter:
     ``snapshots/.tmp-<id>-<pid>`` is invisible to readers; a writer that dies
     (killed, crashed) leaves it behind for ``prune_snapshots`` to remove.
 
-    Example:
-        >>> with SnapshotWriter(store_dir, now=now) as writer:  # doctest: +SKIP
-        ...     writer.add(entry, frame=valid_rows, quarantine=bad_rows)
+    Example (2 valid rows and 1 quarantined row of responses):
+        >>> from tempfile import TemporaryDirectory
+        >>> valid, bad = pl.DataFrame({"score": [9, 10]}), pl.DataFrame({"score": [11]})
+        >>> entry = DatasetEntry("responses", "survey_db", "ok", rows=2, quarantined=1)
+        >>> with TemporaryDirectory() as folder, SnapshotWriter(Path(folder)) as writer:
+        ...     _ = writer.add(entry, frame=valid, quarantine=bad)
         ...     snapshot = writer.commit(run_id=7)
+        ...     quarantined = snapshot.quarantine("responses").collect()
+        ...     print(snapshot.run_id, quarantined["score"].to_list())
+        7 [11]
     """
 
     def __init__(

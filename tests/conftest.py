@@ -121,8 +121,8 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Yields the config path. Session-scoped: treat it as read-only; a test that
     refreshes or breaks data makes its own workspace.
     """
+    from benefitboard.demo import create_demo_workspace
     from benefitboard.refresh import refresh_workspace
-    from benefitboard.workspace import create_demo_workspace
 
     folder = tmp_path_factory.mktemp("demo_workspace")
     config_path = create_demo_workspace(

@@ -1,6 +1,6 @@
 """Validation: each canonical dataset's contract, run as a Great Expectations suite.
 
-Flow (DESIGN.md §1): ``contracts`` declares the rules once, ``suites`` turns a
+Flow (docs/ARCHITECTURE.md): ``contracts`` declares the rules once, ``suites`` turns a
 contract into typed GX expectations, ``runner`` validates a polars frame and
 splits it into valid rows and quarantined rows with reasons, ``data_docs``
 renders a run's results as HTML.
@@ -8,23 +8,26 @@ renders a run's results as HTML.
 Importing this package does not import Great Expectations (~4 s): only
 running a validation, building a suite or Data Docs does.
 
-Example:
-    >>> from validation import build_contracts, validate_dataset  # doctest: +SKIP
+Example (one score out of range is quarantined; the dataset as a whole is fine):
+    >>> from datetime import UTC, datetime
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"response_id": ["r1", "r2", "r3"], "survey": ["nps", "nps", "csat"],
+    ...     "score": [9.0, 11.0, 4.0], "responded_at": [datetime(2025, 3, 9, tzinfo=UTC)] * 3})
     >>> result = validate_dataset("responses", frame, build_contracts()["responses"],
-    ...                           source="shop_db", now=datetime.now(UTC))  # doctest: +SKIP
-    >>> result.ok, result.valid.height, result.quarantine["_reasons"].to_list()  # doctest: +SKIP
+    ...                           source="shop_db", now=datetime(2025, 3, 10, tzinfo=UTC))
+    >>> result.ok, result.valid.height, result.quarantine["_reasons"].to_list()
+    (True, 2, ['score: not between 0 and 10 for survey nps'])
 """
 
 from validation.contracts import (
     ContractError,
     DatasetContract,
     build_contracts,
-    check_extra_expectations,
     contracts_for_workspace,
 )
 from validation.data_docs import build_data_docs
 from validation.runner import REASONS, DatasetValidation, ExpectationOutcome, validate_dataset
-from validation.suites import build_suite
+from validation.suites import build_suite, check_extra_expectations
 
 __all__ = [
     "REASONS",

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from canonical import DATASETS, dataset_spec
+from canonical.surveys import CES_SCALES, SURVEYS
 from validation.rules import (
     ALLOWED_EXPECTATIONS,
     DATE_FUTURE_TOLERANCE,
@@ -58,8 +59,6 @@ from validation.rules import (
 if TYPE_CHECKING:
     from benefitboard.config import WorkspaceConfig
 
-SURVEYS = ("nps", "csat", "ces")
-CES_SCALES: dict[str, tuple[int, int]] = {"agreement7": (1, 7), "effort5": (1, 5)}
 EVENT_KINDS = ("release", "programme", "incident")
 REVENUE_KINDS = ("new", "expansion", "contraction", "churn", "recurring")
 SECONDS_PER_DAY = 24 * 60 * 60
@@ -172,7 +171,7 @@ def parse_extra_expectations(
 
     Names come from an allow-list and are never evaluated. The arguments are
     checked against the GX class itself when the suite is built (that needs
-    GX); ``check_extra_expectations`` does it eagerly.
+    GX); ``validation.suites.check_extra_expectations`` does it eagerly.
 
     Example:
         >>> parse_extra_expectations([{"dataset": "responses",
@@ -202,18 +201,6 @@ def parse_extra_expectations(
         # reports a column missing from the data as a dataset failure naming the entry.
         parsed.append((dataset, ExtraExpectation(name, arguments, label)))
     return parsed
-
-
-def check_extra_expectations(entries: Sequence[Mapping[str, Any]]) -> None:
-    """Build every workspace expectation now (imports GX) so a wrong argument fails at load.
-
-    Raises ContractError naming the entry, e.g.
-    ``expectations[0] (ExpectColumnValueLengthsToBeBetween): unexpected argument 'max_len'``.
-    """
-    from validation.suites import instantiate_extra
-
-    for _, extra in parse_extra_expectations(entries):
-        instantiate_extra(extra)
 
 
 # ---------------------------------------------------------------------------------------------

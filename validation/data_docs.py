@@ -14,8 +14,17 @@ GX's "current project". The checkpoint route with ``UpdateDataDocsAction``
 would re-run every suite on the data, which the refresh has already done.
 
 Example:
-    >>> build_data_docs([responses_validation], Path("store/docs/run-42"))  # doctest: +SKIP
-    PosixPath('/.../store/docs/run-42/index.html')
+    >>> from tempfile import TemporaryDirectory
+    >>> import polars as pl
+    >>> from validation import build_contracts, validate_dataset
+    >>> frame = pl.DataFrame({"response_id": ["r1", "r2"], "survey": ["nps", "nps"],
+    ...     "score": [9.0, 11.0], "responded_at": [datetime(2025, 3, 9, tzinfo=UTC)] * 2})
+    >>> responses = validate_dataset("responses", frame, build_contracts()["responses"],
+    ...                              source="shop_db", now=datetime(2025, 3, 10, tzinfo=UTC))
+    >>> with TemporaryDirectory() as folder:
+    ...     index = build_data_docs([responses], Path(folder) / "run-42")
+    ...     print(index.relative_to(Path(folder).resolve()), index.exists())
+    run-42/index.html True
 """
 
 from __future__ import annotations

@@ -8,9 +8,15 @@ validate under ``VALIDATION_LOCK`` (Streamlit may refresh from several sessions)
 GX's tqdm progress bars are switched off: the refresh pipeline shows its own.
 
 Example:
-    >>> batch = dataframe_batch_definition().get_batch(  # doctest: +SKIP
-    ...     batch_parameters={"dataframe": pandas_frame})
-    >>> batch.validate(suite)  # doctest: +SKIP
+    >>> import great_expectations as gx
+    >>> import pandas as pd
+    >>> suite = gx.ExpectationSuite(name="example", expectations=[
+    ...     gx.expectations.ExpectColumnValuesToNotBeNull(column="score")])
+    >>> batch = dataframe_batch_definition().get_batch(
+    ...     batch_parameters={"dataframe": pd.DataFrame({"score": [1.0, None]})})
+    >>> with VALIDATION_LOCK:
+    ...     batch.validate(suite).success
+    False
 """
 
 from __future__ import annotations

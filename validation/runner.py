@@ -155,7 +155,7 @@ def validate_dataset(
     valid, quarantine = _split(frame, findings.flagged)
     for rule in contract.rules:
         if isinstance(rule, MostRowsValid) and frame.height:
-            outcome = _most_rows_valid(rule, valid.height, frame.height, quarantine)
+            outcome = most_rows_valid(rule, valid.height, frame.height, quarantine)
             findings.outcomes.append(outcome)
             if not outcome.success:
                 findings.failures.append(f"{findings.where}: {outcome.reason}")
@@ -422,9 +422,14 @@ def _split(
     return valid, quarantine
 
 
-def _most_rows_valid(
+def most_rows_valid(
     rule: MostRowsValid, valid_rows: int, total_rows: int, quarantine: pl.DataFrame
 ) -> ExpectationOutcome:
+    """Judge "most rows valid" from the counts, naming the most common reasons when it fails.
+
+    Public because live mode judges it too (``connectors.pushdown.validate``),
+    from SQL counts and a sample of quarantined rows instead of a split frame.
+    """
     share = valid_rows / total_rows
     success = share >= rule.min_share
     reason = rule.describe()

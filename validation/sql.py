@@ -15,10 +15,26 @@ Quarantined rows are not listed here: they stay in the source, and
 
 Great Expectations is imported inside ``validate_sql`` (~4 s).
 
-Example:
-    >>> result = validate_sql("responses", engine_url, select, contract,
-    ...                       source="warehouse", now=datetime.now(UTC))  # doctest: +SKIP
-    >>> result.ok, [r.reason for r in result.results if not r.success]  # doctest: +SKIP
+Example (a SQLite table that stores instants as UTC text, one score out of range):
+    >>> import tempfile
+    >>> from datetime import UTC
+    >>> from validation.contracts import build_contracts
+    >>> url = f"sqlite:///{tempfile.mkdtemp()}/warehouse.sqlite"
+    >>> answers = sa.Table("answers", sa.MetaData(), sa.Column("response_id", sa.Text),
+    ...     sa.Column("survey", sa.Text), sa.Column("score", sa.Float),
+    ...     sa.Column("responded_at", sa.Text))
+    >>> engine = sa.create_engine(url)
+    >>> answers.create(engine)
+    >>> with engine.begin() as db:
+    ...     _ = db.execute(answers.insert(), [
+    ...         {"response_id": str(i), "survey": "nps", "score": score,
+    ...          "responded_at": "2026-10-31 09:00:00"}
+    ...         for i, score in enumerate([9.0, 7.0, 11.0])])
+    >>> result = validate_sql("responses", url, sa.select(answers), build_contracts()["responses"],
+    ...     source="warehouse", now=datetime(2026, 11, 1, 6, tzinfo=UTC),
+    ...     stored_time=lambda instant: instant.strftime("%Y-%m-%d %H:%M:%S"))
+    >>> result.ok, [(r.reason, r.unexpected_count) for r in result.results if not r.success]
+    (True, [('score: not between 0 and 10 for survey nps', 1)])
 """
 
 from __future__ import annotations

@@ -33,14 +33,14 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from canonical import dataset_spec
-from validation.contracts import ContractError, DatasetContract
+from validation.contracts import ContractError, DatasetContract, parse_extra_expectations
 from validation.rules import (
     ColumnsOrdered,
     ColumnsPresent,
@@ -100,7 +100,9 @@ def build_suite(
     ]
     for order, expectation in enumerate(expectations):
         # GX returns results grouped by metric; the order restores the contract's order.
-        expectation.meta[META_KEY]["order"] = order
+        meta = expectation.meta
+        assert meta is not None, "_expectations gives every expectation Benefitboard's meta"
+        meta[META_KEY]["order"] = order
     # Passing the expectations to the constructor (not suite.add_expectation) keeps the suite
     # free of any data context: add_expectation looks the suite up in the current context's store.
     return gx.ExpectationSuite(name=f"benefitboard.{contract.dataset}", expectations=expectations)
@@ -121,6 +123,19 @@ def helper_columns(
         if isinstance(rule, WholeNumber) and (columns is None or rule.column in columns):
             helpers[FRACTION_PREFIX + rule.column] = pl.col(rule.column).cast(pl.Float64) % 1
     return helpers
+
+
+def check_extra_expectations(entries: Sequence[Mapping[str, Any]]) -> None:
+    """Build every workspace expectation now (imports GX) so a wrong argument fails at load.
+
+    Lives here, beside ``instantiate_extra``, because it needs Great Expectations;
+    ``contracts`` only parses the entries by name.
+
+    Raises ContractError naming the entry, e.g.
+    ``expectations[0] (ExpectColumnValueLengthsToBeBetween): unexpected argument 'max_len'``.
+    """
+    for _, extra in parse_extra_expectations(entries):
+        instantiate_extra(extra)
 
 
 def instantiate_extra(extra: ExtraExpectation, meta: dict[str, Any] | None = None) -> Expectation:
@@ -162,7 +177,7 @@ _INTERNAL_FIELDS |= {"batch_id", "windows", "severity"}
 _REFUSED_ARGUMENTS = {"meta", "row_condition", "condition_parser"}
 
 
-def _pydantic_problems(errors: list[dict[str, Any]]) -> list[str]:
+def _pydantic_problems(errors: Iterable[Mapping[str, Any]]) -> list[str]:
     """Pydantic's errors as short phrases, one per argument.
 
     GX fields also accept a ``{"$PARAMETER": ...}`` dict, so each wrong value gets a

@@ -66,10 +66,10 @@ def survey_comments(
         )
     rows = np.flatnonzero(topic == "delivery_late")
     if rows.size:
-        cores = phrases.LATE_DELIVERY_CORES
-        core = rng.integers(0, len(cores), size=rows.size)
-        before = np.asarray([c[0] for c in cores], dtype=object)[core]
-        after = np.asarray([c[1] for c in cores], dtype=object)[core]
+        late_cores = phrases.LATE_DELIVERY_CORES
+        core = rng.integers(0, len(late_cores), size=rows.size)
+        before = np.asarray([c[0] for c in late_cores], dtype=object)[core]
+        after = np.asarray([c[1] for c in late_cores], dtype=object)[core]
         detail = np.where(
             new_carrier[rows],
             pick(phrases.NORTH_CARRIER_DETAILS, rows.size, rng),

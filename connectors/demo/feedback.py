@@ -123,5 +123,6 @@ def _themes(
 def draw_rows(weight: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One category per row, drawn with that row's (unnormalised) weights."""
     cumulative = weight.cumsum(axis=1) / weight.sum(axis=1, keepdims=True)
-    drawn = (rng.random(weight.shape[0])[:, None] > cumulative).sum(axis=1)
+    rows = int(weight.shape[0])
+    drawn = (rng.random(rows)[:, None] > cumulative).sum(axis=1)
     return np.minimum(drawn, weight.shape[1] - 1)

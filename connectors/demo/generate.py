@@ -12,10 +12,11 @@ stream, ...])`` with a fixed stream per purpose, and chunk boundaries depend
 only on the sizes; the same (seed, end_date, sizes) gives identical tables.
 
 Example:
-    >>> summary = generate_demo_database(Path("/tmp/demo.db"), responses=10_000,
-    ...                                  end_date=date(2026, 11, 22))  # doctest: +SKIP
-    >>> summary.rows["survey_responses"]  # doctest: +SKIP
-    10000
+    >>> import tempfile
+    >>> summary = generate_demo_database(Path(tempfile.mkdtemp()) / "demo.db", responses=500,
+    ...                                  end_date=date(2026, 11, 22))
+    >>> summary.rows["survey_responses"], summary.end
+    (500, datetime.date(2026, 11, 22))
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from canonical.surveys import SURVEYS
 from connectors.demo.comments import survey_comments
 from connectors.demo.customers import CHANNELS, PLANS, REGIONS, CustomerBase, label
 from connectors.demo.orders import DeliverySurveys
@@ -28,7 +29,6 @@ from connectors.demo.scores import agreement_scores, nps_scores
 from connectors.demo.story import CHECKOUT_OUTAGE_LENGTH_DAYS, Timeline
 from connectors.demo.volume import SURVEY_HOURS, times_on_days, utc_text
 
-SURVEYS = ("nps", "csat", "ces")
 SURVEY_MIX = np.array([0.50, 0.30, 0.20])
 TOUCHPOINTS = ("delivery", "support", "checkout", "app")
 DELIVERY, SUPPORT, CHECKOUT, APP = range(4)

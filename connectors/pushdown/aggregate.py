@@ -7,9 +7,12 @@ few thousand rows shaped exactly like ``metrics.aggregates`` builds them
 (``survey_counts``, ``contact_counts``, ``order_counts``) and the metrics
 engine computes every KPI, interval and test from them as usual:
 
+    >>> from metrics import compute_kpis
     >>> live = live_aggregate(source, "responses", periods=[period, comparison],
-    ...                       timezone="Europe/Berlin", segments=["plan"])  # doctest: +SKIP
-    >>> compute_kpis(["nps", "csat"], live.data, period, comparison)  # doctest: +SKIP
+    ...                       timezone="Europe/Berlin", segments=["plan"], now=now)
+    >>> nps = compute_kpis(["nps"], live.data, period, comparison)[0]
+    >>> round(nps.current.value, 1), nps.current.n, nps.previous.value
+    (33.3, 3, -50.0)
 
 The ``day`` of a row is the first day of its range (``bounds.elementary_ranges``):
 pass every period the engine will be asked about (a tile's period and its
@@ -31,6 +34,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from benefitboard.config import SourceConfig, WorkspaceConfig
+from connectors.database import failure_words
 from connectors.errors import SourceError
 from connectors.pushdown.bounds import (
     elementary_ranges,
@@ -43,7 +47,6 @@ from connectors.pushdown.bounds import (
 from connectors.pushdown.relation import SourceRelation, TimeStyle, source_relation
 from connectors.pushdown.rules import RowRules, row_rules
 from connectors.pushdown.sqltime import SecondsBetween
-from connectors.sql import failure_words
 from metrics.aggregates import AGGREGATES, NOT_SET
 from metrics.periods import Period
 from metrics.settings import Filters
@@ -154,9 +157,10 @@ def live_data(
     a segment it lacks is left out, so the engine reports that KPI as not
     splittable by it, exactly as for a snapshot without the column.
 
-    >>> data = live_data(workspace, ["responses", "orders"], periods=[period, comparison],
-    ...                  segments=["plan"])  # doctest: +SKIP
-    >>> compute_kpis(["nps", "on_time_rate"], data, period, comparison)  # doctest: +SKIP
+    >>> data = live_data(workspace, ["responses"], periods=[period, comparison],
+    ...                  segments=["plan"], now=now)
+    >>> data["survey_counts"].columns, data["survey_counts"]["n"].sum()
+    (['day', 'plan', 'survey', 'score', 'n'], 5)
     """
     contracts = contracts_for_workspace(workspace)
     data: dict[str, pl.DataFrame] = {}
@@ -236,7 +240,7 @@ def _contacts(relation: SourceRelation, window: Window) -> tuple[dict, _Measures
         "contact_reason": relation.column("contact_reason"),
         "ces_score": relation.column("ces_score"),
     }
-    inputs = {
+    inputs: dict[str, sa.ColumnElement] = {
         "handle_valid": sa.case((valid, 1), else_=0),
         "handle": sa.case((valid, seconds)),
     }
@@ -297,7 +301,7 @@ def _elapsed_hours(
     the open last bucket anyway).
     """
     style, zone = relation.time_style, relation.source.timezone
-    seconds = SecondsBetween(earlier, later, text=style is TimeStyle.TEXT)
+    seconds: sa.ColumnElement = SecondsBetween(earlier, later, text=style is TimeStyle.TEXT)
     if style in (TimeStyle.TEXT, TimeStyle.NAIVE) and zone != "UTC":
         start, end = window[0] - DAY, window[1] + DELIVERY_SPAN
         text = style is TimeStyle.TEXT

@@ -120,15 +120,17 @@ def clock_changes(start: datetime, end: datetime, timezone: str) -> list[tuple[d
     step = timedelta(hours=6)
     while moment < end:
         after = moment + step
-        before_offset = moment.astimezone(zone).utcoffset()
-        after_offset = after.astimezone(zone).utcoffset()
+        before_offset, after_offset = _offset(moment, zone), _offset(after, zone)
         if after_offset != before_offset:
-            switch = _switch_instant(moment, after, zone)
-            found.append(
-                (switch, int(before_offset.total_seconds()), int(after_offset.total_seconds()))
-            )
+            found.append((_switch_instant(moment, after, zone), before_offset, after_offset))
         moment = after
     return found
+
+
+def _offset(moment: datetime, zone: ZoneInfo) -> int:
+    """The UTC offset of ``zone`` at the instant ``moment``, in whole seconds."""
+    offset = moment.astimezone(zone).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
 
 
 def gaps(start: datetime, end: datetime, timezone: str) -> list[tuple[datetime, datetime]]:
@@ -153,7 +155,7 @@ def utc_offset_case(
     occurrence, so the offset changes where the later of the two readings begins.
     """
     changes = clock_changes(start, end, timezone)
-    first = int(start.astimezone(ZoneInfo(timezone)).utcoffset().total_seconds())
+    first = _offset(start, ZoneInfo(timezone))
     expression: sa.ColumnElement = sa.literal(first, sa.Integer)
     for switch, before, after in changes:
         threshold = _wall_at(switch, max(before, after))

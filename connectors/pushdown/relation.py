@@ -16,9 +16,14 @@ the source's time zone, so bounds are translated into that zone's wall clock
 (see ``bounds.py``). The style is read once from one stored value.
 
 Example:
-    >>> relation = source_relation(source, "responses")  # doctest: +SKIP
-    >>> sa.select(relation.column("survey"), sa.func.count()).group_by(
-    ...     relation.column("survey"))  # doctest: +SKIP
+    >>> relation = source_relation(source, "responses")
+    >>> relation.time_style, relation.column("survey").name
+    (<TimeStyle.TEXT: 'text'>, 'survey_type')
+    >>> survey = relation.column("survey")
+    >>> per_survey = sa.select(survey, sa.func.count()).group_by(survey).order_by(survey)
+    >>> with relation.engine.connect() as connection:
+    ...     connection.execute(per_survey).all()
+    [('csat', 2), ('nps', 6)]
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ import sqlalchemy as sa
 
 from benefitboard.config import DatasetMapping, SourceConfig
 from canonical import dataset_spec
+from connectors.database import dataset_select, source_engine
 from connectors.errors import SourceError
-from connectors.sql import dataset_select, source_engine
+from connectors.kinds import source_kind
 from metrics.aggregates import NOT_SET
 
 
@@ -145,8 +151,12 @@ class SourceRelation:
 
 def source_relation(source: SourceConfig, dataset: str) -> SourceRelation:
     """The relation of ``dataset`` in the sql ``source`` (reflected once per process)."""
-    if source.kind != "sql":
-        raise SourceError(source.name, dataset, "live mode needs a sql source (kind = 'sql')")
+    if not source_kind(source.kind).supports_live:
+        raise SourceError(
+            source.name,
+            dataset,
+            f"live mode needs a source kind that answers in place; {source.kind!r} does not",
+        )
     if dataset not in source.datasets:
         raise SourceError(source.name, dataset, "this source does not declare that dataset")
     engine = source_engine(source)
@@ -164,6 +174,7 @@ The engine (one per URL and time limit) is in the key, so a new time limit takes
 def _relation(source: SourceConfig, dataset: str, engine: sa.Engine) -> SourceRelation:
     mapping = source.datasets[dataset]
     statement = dataset_select(source, dataset, engine)
+    from_clause: sa.FromClause
     if isinstance(statement, sa.TextClause):
         names = _declared_source_columns(mapping)
         from_clause = statement.columns(*(sa.column(n) for n in names)).subquery("source_rows")

@@ -13,15 +13,16 @@ every term is a bound parameter, all terms must appear (ignoring case).
 
 Example:
     >>> page = verbatims_page(source, periods=[period], settings=MetricSettings("Europe/Berlin"),
-    ...                       search='late "new carrier"', band="detractors")  # doctest: +SKIP
-    >>> page.frame.select("responded_at", "score", "comment"), page.total  # doctest: +SKIP
+    ...                       search='late "new carrier"', band="detractors", now=now)
+    >>> page.frame.select("score", "comment").rows(), page.total
+    ([(3.0, 'Parcel late with the new carrier')], 1)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from math import ceil
 
 import polars as pl
@@ -30,11 +31,11 @@ import sqlalchemy as sa
 from benefitboard.config import SourceConfig
 from canonical import PARSE_ERROR, SOURCE_ROW, dataset_spec
 from connectors.canonicalize import to_canonical
+from connectors.database import failure_words
 from connectors.errors import SourceError
 from connectors.pushdown.bounds import elementary_ranges, stored_edges, within
 from connectors.pushdown.relation import SourceRelation, source_relation
 from connectors.pushdown.rules import RowRules, SqlRule, row_rules
-from connectors.sql import failure_words
 from metrics.periods import Period
 from metrics.pii import masked
 from metrics.settings import Filters, MetricSettings
@@ -188,7 +189,7 @@ def quarantine_reason_counts(
     ``rows``; a row breaking two rules counts under both): the data-quality
     page lists a live quarantine as it lists a stored one. One row comes back.
 
-    >>> quarantine_reason_counts(source, "responses").rows()  # doctest: +SKIP
+    >>> quarantine_reason_counts(source, "responses", now=now).rows()
     [('response_id: duplicated', 2), ('score: not between 0 and 10 for survey nps', 1)]
     """
     rules = _rules(source, dataset, contract, now)
@@ -225,7 +226,7 @@ def newest_record(
     rules = _rules(source, dataset, contract, now)
     frame = _fetch(relation, _page(relation, rules.all_pass(), 1, 1))
     newest = frame[dataset_spec(dataset).time_column].max() if frame.height else None
-    return newest.isoformat() if newest is not None else None
+    return newest.isoformat() if isinstance(newest, date) else None  # date or datetime
 
 
 def segment_values(
@@ -265,7 +266,7 @@ def _reasons(flags: Sequence[str], rules: Sequence[SqlRule]) -> list[pl.Expr]:
             for column in rule.columns:
                 failed = pl.col(flag) == 1
                 unreadable[column] = unreadable[column] | failed if column in unreadable else failed
-    reasons = []
+    reasons: list[pl.Expr] = []
     for flag, rule in zip(flags, rules, strict=True):
         failed = pl.col(flag) == 1
         lost = pl.any_horizontal(

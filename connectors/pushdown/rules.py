@@ -18,16 +18,18 @@ configured query otherwise). Workspace expectations that have no portable SQL
 can say so, instead of silently differing from refresh mode.
 
 Example:
-    >>> rules = row_rules(relation, contract, now=datetime.now(UTC))  # doctest: +SKIP
-    >>> sa.select(sa.func.count()).select_from(relation.from_clause).where(rules.all_pass())
-    ... # doctest: +SKIP
+    >>> rules = row_rules(relation, contract, now=now)
+    >>> passing = sa.select(sa.func.count()).select_from(relation.from_clause)
+    >>> with relation.engine.connect() as connection:  # 8 rows, 3 break a rule
+    ...     connection.execute(passing.where(rules.all_pass())).scalar()
+    5
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import sqlalchemy as sa
@@ -191,6 +193,7 @@ def _unique(relation: SourceRelation, canonical: Sequence[str]) -> sa.ColumnElem
 def _not_after(relation: SourceRelation, canonical: str, latest: datetime) -> sa.ColumnElement:
     """``canonical`` <= ``latest``; a dataset's timestamps are all stored like its time column."""
     value = relation.column(canonical)
+    bound: date | datetime | str
     if dataset_spec(relation.dataset).column(canonical).dtype == pl.Date:
         bound = latest.astimezone(UTC).date()
     else:
@@ -249,12 +252,18 @@ def _wall(wall: datetime, relation: SourceRelation) -> datetime | str:
 def _extra(relation: SourceRelation, rule: ExtraExpectation) -> sa.ColumnElement | None:
     """Workspace expectations with a portable SQL meaning; None for the others."""
     args = rule.arguments
-    column = relation.column(args["column"]) if isinstance(args.get("column"), str) else None
+    name = args.get("column")
+    found = relation.column(name) if isinstance(name, str) else None  # an unknown name raises
+
+    def column() -> sa.ColumnElement:  # the expectation's `column`, for those that have one
+        assert found is not None, f"{rule.expectation} needs a `column`"
+        return found
+
     match rule.expectation:
         case "ExpectColumnValuesToNotBeNull":
-            return column.is_not(None)
+            return column().is_not(None)
         case "ExpectColumnValuesToBeNull":
-            return column.is_(None)
+            return column().is_(None)
         case "ExpectColumnValuesToBeBetween":
             bounds = InRange(
                 args["column"],
@@ -263,16 +272,16 @@ def _extra(relation: SourceRelation, rule: ExtraExpectation) -> sa.ColumnElement
                 bool(args.get("strict_min")),
                 bool(args.get("strict_max")),
             )
-            return sa.or_(_missing(column), _between(column, bounds))
+            return sa.or_(_missing(column()), _between(column(), bounds))
         case "ExpectColumnValuesToBeInSet":
-            return sa.or_(_missing(column), column.in_(list(args["value_set"])))
+            return sa.or_(_missing(column()), column().in_(list(args["value_set"])))
         case "ExpectColumnValuesToNotBeInSet":
-            return sa.or_(_missing(column), column.not_in(list(args["value_set"])))
+            return sa.or_(_missing(column()), column().not_in(list(args["value_set"])))
         case "ExpectColumnValueLengthsToBeBetween":
             bounds = InRange(args["column"], args.get("min_value"), args.get("max_value"))
-            return sa.or_(_missing(column), _between(sa.func.length(column), bounds))
+            return sa.or_(_missing(column()), _between(sa.func.length(column()), bounds))
         case "ExpectColumnValueLengthsToEqual":
-            return sa.or_(_missing(column), sa.func.length(column) == _bound(args["value"]))
+            return sa.or_(_missing(column()), sa.func.length(column()) == _bound(args["value"]))
         case "ExpectColumnValuesToBeUnique":
             return _unique(relation, [args["column"]])
         case "ExpectCompoundColumnsToBeUnique":

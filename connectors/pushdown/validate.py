@@ -8,9 +8,9 @@ as the source stores time; "most rows valid" is judged from one COUNT of the
 rows the SQL row rules would quarantine, as refresh mode judges it after its split.
 
 Example:
-    >>> result = validate_live_source(source, "responses", contract, now=datetime.now(UTC))
-    ... # doctest: +SKIP
-    >>> result.ok, result.row_count  # doctest: +SKIP
+    >>> result = validate_live_source(source, "responses", contract, now=now)
+    >>> result.ok, result.row_count
+    (True, 8)
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from connectors.pushdown.relation import SourceRelation, TimeStyle, source_relat
 from connectors.pushdown.rows import MAX_PAGE_SIZE, count_quarantined, quarantine_page
 from validation.contracts import DatasetContract
 from validation.rules import MostRowsValid
-from validation.runner import REASONS, _most_rows_valid
+from validation.runner import REASONS, most_rows_valid
 from validation.sql import SqlValidation, validate_sql
 
 
@@ -62,7 +62,7 @@ def validate_live_source(
         # The newest quarantined rows stand in for all of them in "most common reasons".
         page = quarantine_page(source, dataset, contract=contract, now=now, page_size=MAX_PAGE_SIZE)
         sample = page.frame
-    outcome = _most_rows_valid(rule, valid, result.row_count, sample)
+    outcome = most_rows_valid(rule, valid, result.row_count, sample)
     failures = list(result.dataset_failures)
     if not outcome.success:
         failures.append(f"source {source.name!r}, dataset {dataset!r}: {outcome.reason}")

@@ -91,7 +91,8 @@ def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Acces
         st.write("Sign in with your company account to see the dashboard.")
         st.button("Sign in", on_click=st.login, type="primary")
         st.stop()
-    email = st.user.get("email")
+    claim = st.user.get("email")
+    email = claim if isinstance(claim, str) else None  # a provider's claim may be any JSON value
     role = role_for(email, workspace.access)
     if role is None:
         st.error(

@@ -18,14 +18,26 @@ What a view reads, per dataset:
 - a live dataset: the warehouse's aggregate of exactly the periods, splits and
   filters asked for (``connectors.pushdown.live_aggregate``).
 
+A page's cached metric call reads ``metric_data(context, ["responses"], [period,
+comparison])`` and hands it to ``metrics.compute_kpis``; the page context (built by
+app.py in a Streamlit session) says which snapshot, view and filters apply.
+
 Caches are keyed by ``data_key``: each dataset's content fingerprint from the
 manifest (and, for live datasets, the current five-minute slot). A refresh
 that changes only orders leaves every survey number cached; twenty-five
 viewers of a live view within five minutes share one warehouse query.
 
-Example:
-    >>> data = metric_data(context, ["responses"], [period, comparison])  # doctest: +SKIP
-    >>> compute_kpis(["nps"], data, period, comparison)  # doctest: +SKIP
+Example (Tuesday's refresh changed only orders: the survey numbers keep their cache key):
+    >>> from store import DatasetEntry
+    >>> def refreshed(snapshot_id: str, orders_fingerprint: str) -> Snapshot:
+    ...     return Snapshot(snapshot_id, Path("."), created_at="", datasets={
+    ...         "responses": DatasetEntry("responses", "shop_db", "ok", fingerprint="r1"),
+    ...         "orders": DatasetEntry("orders", "shop_db", "ok", fingerprint=orders_fingerprint)})
+    >>> monday, tuesday = refreshed("20261102T060000Z", "o1"), refreshed("20261103T060000Z", "o2")
+    >>> data_key(monday, ["responses"]) == data_key(tuesday, ["responses"])
+    True
+    >>> data_key(tuesday, ["responses", "orders"])
+    (('orders', 'o2'), ('responses', 'r1'))
 """
 
 from __future__ import annotations
@@ -41,7 +53,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import streamlit as st
 
-from benefitboard.config import WorkspaceConfig, load_workspace
+from benefitboard.config import SourceConfig, WorkspaceConfig, load_workspace
 from benefitboard.workspace import workspace_config_path
 from canonical import dataset_spec
 from metrics.aggregates import AGGREGATES
@@ -372,10 +384,10 @@ def _live_verbatims(
     _workspace: WorkspaceConfig,
 ) -> RowsPage:
     from connectors.pushdown import verbatims_page
-    from pages.ui.kpis import settings_for
+    from pages.ui.metric_settings import settings_for
 
     return verbatims_page(
-        _workspace.dataset_source("responses"),
+        _live_source(_workspace, "responses"),
         periods=[period],
         settings=settings_for(_workspace),
         filters={k: list(v) for k, v in filters},
@@ -405,7 +417,7 @@ def live_quarantine(
 
     entry = context.snapshot.datasets[dataset]
     return quarantine_page(
-        context.workspace.dataset_source(dataset),
+        _live_source(context.workspace, dataset),
         dataset,
         reason=reason,
         page=page,
@@ -429,11 +441,22 @@ def _live_quarantine_reasons(
     from connectors.pushdown import quarantine_reason_counts
 
     return quarantine_reason_counts(
-        _workspace.dataset_source(dataset),
+        _live_source(_workspace, dataset),
         dataset,
         contract=_contract(_workspace, dataset),
         now=_refreshed_at(loaded_at),
     )
+
+
+def _live_source(workspace: WorkspaceConfig, dataset: str) -> SourceConfig:
+    """The source a live dataset is read from (a snapshot marks only configured ones live)."""
+    source = workspace.dataset_source(dataset)
+    if source is None:
+        raise LookupError(
+            f"workspace {workspace.name!r}: no source provides dataset {dataset!r}; "
+            "add it to a source's datasets in the workspace file and refresh"
+        )
+    return source
 
 
 def _refreshed_at(loaded_at: str | None) -> datetime | None:

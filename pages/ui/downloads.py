@@ -12,9 +12,9 @@ Who sees them: analysts (and local sessions without sign-in), as
 ``benefitboard.access`` promises — viewers see KPIs and charts. Never on the
 leadership screen, which nobody clicks.
 
-Example:
-    >>> file_name(context, "NPS by region", "png")  # doctest: +SKIP
-    'nps-by-region-2026-10-02-2026-10-31.png'
+Example (on a page, the view's period follows: ``nps-by-region-2026-10-02-2026-10-31.png``):
+    >>> file_name(None, "NPS by region", "png")
+    'nps-by-region.png'
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import Literal
 
 import plotly.graph_objects as go
 import polars as pl
@@ -140,7 +141,7 @@ def _button(
     *,
     key: str,
     help: str,
-    kind: str = "tertiary",
+    kind: Literal["primary", "secondary", "tertiary"] = "tertiary",
 ) -> None:
     st.download_button(
         label,

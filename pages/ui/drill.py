@@ -22,16 +22,20 @@ import streamlit as st
 from charts.trends import trend_window
 from metrics import MetricSettings, Period, buckets, effort_priority, feedback_themes
 from metrics.effort_trend import effort_trend
+from metrics.engine import Data
+from metrics.periods import Grain
 from metrics.segments import kpi_by_two_segments, score_distribution, segment_trends
 from metrics.theme_mentions import ThemeMentions, feedback_theme_trend, theme_mentions
 from metrics.verbatims import CommentSource, comment_index, find_verbatims
 from pages.ui.context import PageContext
 from pages.ui.data import DataKey, data_key, fingerprint, metric_data
-from pages.ui.kpis import registry_for, settings_for
+from pages.ui.kpis import registry_for
+from pages.ui.metric_settings import settings_for
 
 Frames = Mapping[str, pl.DataFrame]
 FilterKey = tuple[tuple[str, tuple[str, ...]], ...]
-_CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 6 * 3600}
+_cached = st.cache_resource(show_spinner=False, max_entries=64, ttl=6 * 3600)
+"""How every view-keyed result here is cached (the module docstring says why)."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +55,13 @@ class ViewKey:
 
 def view_key(context: PageContext, extra_filters: Mapping[str, str] | None = None) -> ViewKey:
     """The view's cache key; ``extra_filters`` narrows it further (e.g. a contact reason)."""
-    p = context.period
-    comparison = Period(p.comparison_start, p.comparison_end) if p.comparison_start else None
     filters = {segment: tuple(values) for segment, values in context.view.segments.items()}
     for column, value in (extra_filters or {}).items():
         filters[column] = (value,)
     return ViewKey(
         context.snapshot.id,
-        Period(p.start, p.end),
-        comparison,
+        context.period.current(),
+        context.period.comparison(),
         tuple(sorted(filters.items())),
         settings_for(context.workspace),
     )
@@ -71,7 +73,7 @@ def history(context: PageContext) -> Period:
     return Period(start, end)
 
 
-@st.cache_resource(**_CACHE)
+@_cached
 def _two_way(key: ViewKey, data: DataKey, kpi_id: str, first: str, second: str, _frames, _registry):
     return kpi_by_two_segments(
         kpi_id,
@@ -94,8 +96,8 @@ def two_way(context: PageContext, kpi_id: str, first: str, second: str) -> pl.Da
     return _two_way(view_key(context), key, kpi_id, first, second, frames, registry)
 
 
-@st.cache_resource(**_CACHE)
-def _distribution(key: ViewKey, data: DataKey, survey: str, _frames: Frames) -> pl.DataFrame:
+@_cached
+def _distribution(key: ViewKey, data: DataKey, survey: str, _frames: Data) -> pl.DataFrame:
     return score_distribution(
         _frames, survey, key.period, filters=key.filter_dict, settings=key.settings
     )
@@ -108,7 +110,7 @@ def distribution(context: PageContext, survey: str) -> pl.DataFrame:
     return _distribution(view_key(context), key, survey, frames)
 
 
-@st.cache_resource(**_CACHE)
+@_cached
 def _trends(key, data, window, grain, kpi_id, split, values, _frames, _registry):
     return segment_trends(
         kpi_id,
@@ -128,7 +130,7 @@ def trends(context: PageContext, kpi_id: str, split: str, values: tuple[str, ...
     registry = registry_for(context.workspace)
     window, grain = history(context), context.view.grain
     datasets = [registry.get(kpi_id).dataset]
-    periods = [inside for _, inside in buckets(window, grain)]  # type: ignore[arg-type]
+    periods = [inside for _, inside in buckets(window, grain)]
     return _trends(
         view_key(context),
         data_key(context.snapshot, datasets),
@@ -143,7 +145,7 @@ def trends(context: PageContext, kpi_id: str, split: str, values: tuple[str, ...
 
 
 def current(context: PageContext) -> Period:
-    return Period(context.period.start, context.period.end)
+    return context.period.current()
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -167,7 +169,7 @@ def verbatims(
     return _verbatims(key, source, search, band, surveys, index)
 
 
-@st.cache_resource(**_CACHE)
+@_cached
 def _verbatims(key, source, search, band, surveys, _index: pl.DataFrame) -> pl.DataFrame:
     return find_verbatims(
         _index,
@@ -181,7 +183,7 @@ def _verbatims(key, source, search, band, surveys, _index: pl.DataFrame) -> pl.D
     )
 
 
-@st.cache_resource(**_CACHE)
+@_cached
 def _effort(key: ViewKey, _frames: Frames) -> pl.DataFrame:
     return effort_priority(_frames, key.period, filters=key.filter_dict, settings=key.settings)
 
@@ -191,8 +193,8 @@ def effort(context: PageContext) -> pl.DataFrame:
     return _effort(view_key(context), context.frames)
 
 
-@st.cache_resource(**_CACHE)
-def _effort_history(key: ViewKey, window: Period, grain: str, _frames: Frames) -> pl.DataFrame:
+@_cached
+def _effort_history(key: ViewKey, window: Period, grain: Grain, _frames: Frames) -> pl.DataFrame:
     return effort_trend(_frames, window, grain, filters=key.filter_dict, settings=key.settings)
 
 
@@ -201,7 +203,7 @@ def effort_history(context: PageContext) -> pl.DataFrame:
     return _effort_history(view_key(context), history(context), context.view.grain, context.frames)
 
 
-@st.cache_resource(**_CACHE)
+@_cached
 def _themes(key: ViewKey, _frames: Frames) -> pl.DataFrame:
     return feedback_themes(
         _frames, key.period, key.comparison, filters=key.filter_dict, settings=key.settings
@@ -213,16 +215,16 @@ def themes(context: PageContext) -> pl.DataFrame:
     return _themes(view_key(context), context.frames)
 
 
-def theme_window(context: PageContext) -> tuple[Period, str]:
+def theme_window(context: PageContext) -> tuple[Period, Grain]:
     """The dates and grain of theme trends: feedback is sparse, so by month at least (by
     quarter if the view is), over the year (two years by quarter) up to the period's end."""
-    grain = "quarter" if context.view.grain == "quarter" else "month"
+    grain: Grain = "quarter" if context.view.grain == "quarter" else "month"
     start, end = trend_window(context.period.start, context.period.end, grain)
     return Period(start, end), grain
 
 
-@st.cache_resource(**_CACHE)
-def _theme_history(key: ViewKey, window: Period, grain: str, _frames: Frames) -> pl.DataFrame:
+@_cached
+def _theme_history(key: ViewKey, window: Period, grain: Grain, _frames: Frames) -> pl.DataFrame:
     return feedback_theme_trend(
         _frames, window, grain, filters=key.filter_dict, settings=key.settings
     )
@@ -234,7 +236,7 @@ def theme_history(context: PageContext) -> pl.DataFrame:
     return _theme_history(view_key(context), window, grain, context.frames)
 
 
-@st.cache_resource(**_CACHE)
+@_cached
 def _mentions(key: ViewKey, window: Period, taxonomy: tuple, _frames: Frames) -> ThemeMentions:
     return theme_mentions(
         _frames, dict(taxonomy), window, filters=key.filter_dict, settings=key.settings

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from metrics.periods import GRAINS
+from metrics.periods import Period as DatePeriod
 from pages.ui.state import (
     COMPARISONS,
-    GRAINS,
     SEGMENT_PREFIX,
     ViewState,
     parse_view,
@@ -45,11 +46,24 @@ class Period:
     comparison_start: date | None
     comparison_end: date | None
 
+    def current(self) -> DatePeriod:
+        """The view's dates, as the metrics engine takes them."""
+        return DatePeriod(self.start, self.end)
+
+    def comparison(self) -> DatePeriod | None:
+        """The comparison dates, or None when the view compares with nothing."""
+        if self.comparison_start is None or self.comparison_end is None:
+            return None
+        return DatePeriod(self.comparison_start, self.comparison_end)
+
 
 def read_view(
-    segment_values: Mapping[str, Sequence[str]], kpis: Sequence[str]
+    segment_values: Mapping[str, Sequence[str]], kpis: Sequence[str] | None
 ) -> tuple[ViewState, list[str]]:
-    """The view from the URL (once per session) or from the widgets (after that)."""
+    """The view from the URL (once per session) or from the widgets (after that).
+
+    ``kpis`` None accepts any KPI id (``parse_view``).
+    """
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     return parse_view(params, segment_values=segment_values, kpis=kpis)
 
@@ -86,7 +100,7 @@ def filter_bar(
         "Compare with",
         COMPARISONS,
         index=COMPARISONS.index(view.comparison),
-        format_func=COMPARISON_LABELS.get,
+        format_func=COMPARISON_LABELS.__getitem__,
         key="filter_comparison",
     )
     grain = sidebar.selectbox(

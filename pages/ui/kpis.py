@@ -25,26 +25,16 @@ from metrics import (
 )
 from pages.ui.context import PageContext
 from pages.ui.data import DataKey, data_key, metric_data
-
-
-def settings_for(workspace: WorkspaceConfig) -> MetricSettings:
-    """How the metrics engine should read this workspace's data."""
-    return MetricSettings(
-        timezone=workspace.timezone,
-        min_sample=workspace.min_sample,
-        csat_scale=workspace.csat_scale,
-        ces_scale=workspace.ces_scale,
-        currency=workspace.currency,
-    )
+from pages.ui.metric_settings import settings_for
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _registry(path: str, _workspace: WorkspaceConfig, _version: int) -> Registry:
-    return build_registry(_workspace.custom_kpis, _workspace.targets)
+    return build_registry(_workspace.custom_kpis, _workspace.targets, _workspace.overview_tiles)
 
 
 def registry_for(workspace: WorkspaceConfig) -> Registry:
-    """Built-in KPIs plus the workspace's custom ones, with its targets."""
+    """Built-in KPIs plus the workspace's custom ones, with its targets and overview tiles."""
     return _registry(str(workspace.path), workspace, id(workspace))
 
 
@@ -53,9 +43,7 @@ def _filters(context: PageContext) -> dict[str, list[str]]:
 
 
 def _periods(context: PageContext) -> tuple[Period, Period | None]:
-    p = context.period
-    comparison = Period(p.comparison_start, p.comparison_end) if p.comparison_start else None
-    return Period(p.start, p.end), comparison
+    return context.period.current(), context.period.comparison()
 
 
 def kpi_datasets(registry: Registry, kpi_ids: Sequence[str]) -> tuple[str, ...]:

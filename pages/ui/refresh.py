@@ -21,9 +21,11 @@ def refresh_button(workspace: WorkspaceConfig, access: Access | None) -> None:
     from benefitboard.refresh import refresh_workspace
 
     bar = st.sidebar.progress(0.0, text="Starting refresh")
-    report = refresh_workspace(
-        workspace, progress=lambda fraction, message: bar.progress(fraction, text=message)
-    )
+
+    def show_progress(fraction: float, message: str) -> None:
+        bar.progress(fraction, text=message)
+
+    report = refresh_workspace(workspace, progress=show_progress)
     if report.status == "ok":
         st.sidebar.success(f"Snapshot {report.snapshot_id}: every dataset fresh and valid.")
     else:

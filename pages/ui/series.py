@@ -32,28 +32,29 @@ from metrics import (
     missing_reason,
 )
 from metrics.benefit_links import OUTCOMES, BenefitLink, survey_by_last_order
-from metrics.periods import bucket_start
+from metrics.periods import Grain, bucket_start
 from pages.ui.context import PageContext
 from pages.ui.data import DataKey, data_key, metric_data
-from pages.ui.kpis import registry_for, settings_for
+from pages.ui.kpis import registry_for
+from pages.ui.metric_settings import settings_for
 
 Frames = Mapping[str, pl.DataFrame]
 MIX = ("detractors", "passives", "promoters")
 SPARKLINE_WEEKS = 12
 
 
-def _trend(frames, registry, settings, filters, kpi_id: str, window: Period, grain: str):
+def _trend(frames, registry, settings, filters, kpi_id: str, window: Period, grain: Grain):
     return kpi_trend(
         kpi_id, frames, window, grain, filters=filters, settings=settings, registry=registry
-    )  # type: ignore[arg-type]
+    )
 
 
-def _nps_mix(frames, registry, settings, filters, window: Period, grain: str) -> pl.DataFrame:
+def _nps_mix(frames, registry, settings, filters, window: Period, grain: Grain) -> pl.DataFrame:
     reason = missing_reason(registry.get("nps"), frames, filters=filters)
     if reason:
         raise MetricUnavailableError(reason)
     rows = []
-    for start, inside in buckets(window, grain):  # type: ignore[arg-type]
+    for start, inside in buckets(window, grain):
         result = compute_kpis(
             ["nps"], frames, inside, filters=filters, settings=settings, registry=registry
         )[0]
@@ -180,15 +181,15 @@ def _ask(
     )
 
 
-def _buckets(window: Period, grain: str) -> tuple[Period, ...]:
-    return tuple(inside for _, inside in buckets(window, grain))  # type: ignore[arg-type]
+def _buckets(window: Period, grain: Grain) -> tuple[Period, ...]:
+    return tuple(inside for _, inside in buckets(window, grain))
 
 
 def _dataset(context: PageContext, kpi_id: str) -> str:
     return registry_for(context.workspace).get(kpi_id).dataset
 
 
-def trend(context: PageContext, kpi_id: str, window: Period, grain: str) -> pl.DataFrame:
+def trend(context: PageContext, kpi_id: str, window: Period, grain: Grain) -> pl.DataFrame:
     """``metrics.kpi_trend`` of the view's filters over ``window``."""
     reads = (_buckets(window, grain), ())
     return _ask(context, "trend", [_dataset(context, kpi_id)], reads, kpi_id, window, grain)
@@ -218,7 +219,7 @@ def sparklines(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, list[f
     return lines
 
 
-def nps_mix(context: PageContext, window: Period, grain: str) -> pl.DataFrame:
+def nps_mix(context: PageContext, window: Period, grain: Grain) -> pl.DataFrame:
     """Promoter, passive and detractor shares per bucket (from the NPS tiles' breakdown)."""
     return _ask(context, "nps_mix", ["responses"], (_buckets(window, grain), ()), window, grain)
 
@@ -265,9 +266,8 @@ def events(context: PageContext) -> pl.DataFrame | None:
 
 
 def current_period(context: PageContext) -> Period:
-    return Period(context.period.start, context.period.end)
+    return context.period.current()
 
 
 def comparison_period(context: PageContext) -> Period | None:
-    p = context.period
-    return Period(p.comparison_start, p.comparison_end) if p.comparison_start else None
+    return context.period.comparison()

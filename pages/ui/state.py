@@ -1,7 +1,7 @@
 """The view a URL describes: period, comparison, grain, segment filters, snapshot, KPI.
 
 Why the URL is the state: a link pasted into a roadmap review must reopen the
-same view with the same numbers (DESIGN.md §4). Every control reads its value
+same view with the same numbers (docs/URL_STATE.md). Every control reads its value
 from here and writes it back, so the address bar is always a complete,
 shareable description of what is on screen.
 
@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from metrics.periods import GRAINS, Grain
 from pages.ui.text import escape_markdown, printable
 
 COMPARISONS = ("previous", "year", "none")
-GRAINS = ("day", "week", "month", "quarter")
 SEGMENT_PREFIX = "seg."
 MAX_PARAM_LENGTH = 200
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -49,7 +49,7 @@ class ViewState:
     last_days: int | None = 30
     """A relative period ("last 30 days of data"); used when start/end are not pinned."""
     comparison: str = "previous"
-    grain: str = "week"
+    grain: Grain = "week"
     segments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     asof: str | None = None
     kpi: str | None = None

@@ -5,8 +5,8 @@ the same values in the same columns (formatted as on the page), encoded only
 when someone clicks (``pages.ui.downloads``). Data cells are drawn by the grid
 as plain text, never as Markdown or HTML.
 
-Example:
-    >>> show_table(shown, name="Effort priorities")  # doctest: +SKIP
+In a page: ``show_table(shown, name="Effort priorities")`` (it draws, so it runs only
+inside a Streamlit run; ``tests/app`` covers it).
 """
 
 from __future__ import annotations

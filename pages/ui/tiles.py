@@ -38,22 +38,6 @@ STATUS_LABEL = {
     "red": ":red[● off target]",
     "none": "",
 }
-SAMPLE_NOUNS = {
-    "nps": "answers",
-    "csat": "answers",
-    "ces": "answers",
-    "ces_easy_share": "answers",
-    "delivery_p50_hours": "deliveries",
-    "delivery_p90_hours": "deliveries",
-    "on_time_rate": "deliveries",
-    "shipping_cost_per_order": "orders",
-    "price_index": "price checks",
-    "conversion": "visitors",
-}
-"""What n counts, in a leader's words, for the KPIs whose n is a sample."""
-WHOLE_CATALOGUE = {"skus_offered", "in_stock_rate"}
-"""KPIs computed from every SKU every day: their n counts SKU-days, which means nothing to a
-reader, and they are not a sample."""
 
 
 def trust_badge(entry: DatasetEntry | None) -> str:
@@ -71,12 +55,14 @@ def trust_badge(entry: DatasetEntry | None) -> str:
 
 
 def sample_words(kpi: Kpi, n: int, small_sample: bool) -> str:
-    """What the tile's n means: '3,106 answers', 'complete count', or 'n = 12 · small sample'."""
-    if kpi.id in WHOLE_CATALOGUE:
-        return "whole catalogue"
-    if kpi.kind == "census":
+    """What the tile's n means: '3,106 answers', 'complete count', or 'n = 12 · small sample'.
+
+    The words come from the KPI's declaration (``population``, ``sample_noun``)."""
+    if kpi.population:
+        return kpi.population
+    if not kpi.is_sample:
         return "complete count"
-    noun = SAMPLE_NOUNS.get(kpi.id, "daily values" if kpi.dataset == "kpi_values" else "")
+    noun = kpi.sample_noun
     counted = f"{n:,} {noun}" if noun else f"n = {n:,}"
     return counted + (" · :orange[small sample]" if small_sample else "")
 

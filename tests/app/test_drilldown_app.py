@@ -31,7 +31,7 @@ from metrics.segments import kpi_by_two_segments, score_distribution
 from metrics.theme_mentions import theme_mentions
 from metrics.verbatims import CONTACT_COMMENTS, RESPONSE_COMMENTS, comment_index, find_verbatims
 from metrics.what_changed import what_changed
-from pages.ui.kpis import settings_for
+from pages.ui.metric_settings import settings_for
 from store import current_snapshot
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -233,7 +233,8 @@ def test_verbatims_page_through_the_url(app, demo_workspace):
     ],
 )
 def test_html_and_markdown_in_demo_comments_show_as_plain_text(app, search, comment):
-    run(app, "pages/verbatims.py", **{"from": "2025-01-01", "to": "2026-10-31", "q": search})
+    # The whole history: the demo plants each of these comments once, on a row of any date.
+    run(app, "pages/verbatims.py", **{"from": "2024-11-01", "to": "2026-10-31", "q": search})
     assert texts(app) == [comment]
     assert "example.com" not in markdown(app)  # never handed to a Markdown element
 

@@ -27,8 +27,7 @@ from metrics import (
     kpi_trend,
 )
 from metrics.benefit_links import FREE_SHIPPING, ON_TIME, survey_by_last_order
-from pages.overview import TILE_KPIS
-from pages.ui.kpis import settings_for
+from pages.ui.metric_settings import settings_for
 from pages.ui.tiles import delta_style, sample_words, status_line
 from store import current_snapshot
 
@@ -51,7 +50,7 @@ def engine(config_path: Path):
     workspace = load_workspace(config_path)
     snapshot = current_snapshot(workspace.store_dir)
     frames = {name: frame.collect() for name, frame in snapshot.frames().items()}
-    registry = build_registry(workspace.custom_kpis, workspace.targets)
+    registry = build_registry(workspace.custom_kpis, workspace.targets, workspace.overview_tiles)
     return frames, settings_for(workspace), registry
 
 
@@ -87,7 +86,7 @@ def test_overview_tiles_show_value_change_target_sample_and_trust(app, demo_work
     run(app)
     frames, settings, registry = engine(demo_workspace)
     results = compute_kpis(
-        TILE_KPIS, frames, PERIOD, COMPARISON, settings=settings, registry=registry
+        registry.overview_ids, frames, PERIOD, COMPARISON, settings=settings, registry=registry
     )
     shown = tiles(app)
     captions = [c.value for c in app.caption]

@@ -244,6 +244,8 @@ PAGE_SIZE = 20
 """pages/verbatims.py's page size (importing a page file would run the page)."""
 DATA_QUALITY = "pages/data_quality.py"
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
+AUTUMN = {"from": "2026-08-01", "to": "2026-10-31"}
+"""Long enough that every view below has more than two pages of comments to compare."""
 UNREADABLE_TIME = "unreadable: responded_at"
 LITERAL_COMMENTS = [
     # survey_type, score, submitted_at (UTC), comment: what a wildcard or injection would find
@@ -395,9 +397,9 @@ def test_live_verbatims_show_the_refresh_paths_comments_one_page_sent(
     planted_live, planted_copied, copied_verbatims, source_statements, monkeypatch, params, options
 ):
     config, _ = planted_live
-    live = verbatims_shown(config, monkeypatch, **OCTOBER, **params)
-    copied = copied_verbatims(monkeypatch, **OCTOBER, **params)
-    expected = engine_comments(planted_copied, OCTOBER["from"], OCTOBER["to"], **options)
+    live = verbatims_shown(config, monkeypatch, **AUTUMN, **params)
+    copied = copied_verbatims(monkeypatch, **AUTUMN, **params)
+    expected = engine_comments(planted_copied, AUTUMN["from"], AUTUMN["to"], **options)
     page = int(params.get("p", 1))
     assert expected.height > PAGE_SIZE * page  # a full page to compare, and more after it
     assert live == copied

@@ -119,3 +119,58 @@ def test_a_sql_source_may_be_live_and_a_files_source_may_not(tmp_path):
         load_workspace(path)
     assert caught.value.key == "sources.f.mode"
     assert "can only be copied" in caught.value.problem and str(path) in str(caught.value)
+
+
+def test_custom_kpis_are_read_as_the_metrics_engines_own_spec():
+    from metrics import CustomKpiSpec, build_registry
+
+    workspace = load_workspace(DEMO_CONFIG)
+    assert all(isinstance(k, CustomKpiSpec) for k in workspace.custom_kpis)
+    registry = build_registry(workspace.custom_kpis, workspace.targets)
+    assert registry.get("return_refund_days").direction == "lower"
+
+
+def test_without_an_overview_table_the_registry_chooses_the_tiles():
+    from metrics import build_registry
+
+    workspace = load_workspace(DEMO_CONFIG)
+    assert workspace.overview_tiles is None
+    registry = build_registry(workspace.custom_kpis, workspace.targets, workspace.overview_tiles)
+    assert registry.overview_ids[:3] == ("nps", "csat", "ces")
+
+
+def test_the_overview_tiles_are_chosen_and_ordered_in_config(tmp_path):
+    from metrics import build_registry
+
+    text = (
+        MINIMAL
+        + '\n[[custom_kpis]]\nid = "app_rating"\n'
+        + '\n[overview]\ntiles = ["revenue", "app_rating", "csat", "on_time_rate"]\n'
+    )
+    workspace = load_workspace(write(tmp_path, text))
+    assert workspace.overview_tiles == ("revenue", "app_rating", "csat", "on_time_rate")
+    registry = build_registry(workspace.custom_kpis, workspace.targets, workspace.overview_tiles)
+    rows = [(title, [k.id for k in kpis]) for title, kpis in registry.overview_rows()]
+    assert rows == [
+        ("Customer benefit", ["app_rating", "csat"]),
+        ("Faster, cheaper, more choice", ["on_time_rate"]),
+        ("Growth", ["revenue"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tiles", "expected"),
+    [
+        ('["nps", "app_rating"]', "unknown KPI id(s) ['app_rating']"),
+        ('["nps", "nps"]', "at most once"),
+        ("[]", "non-empty list"),
+        ('"nps"', "non-empty list"),
+    ],
+)
+def test_wrong_overview_tiles_name_the_file_and_key(tmp_path, tiles, expected):
+    path = write(tmp_path, MINIMAL + f"\n[overview]\ntiles = {tiles}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(path)
+    assert caught.value.key == "overview.tiles"
+    assert expected in caught.value.problem
+    assert str(path) in str(caught.value)

@@ -18,6 +18,7 @@ from metrics import Period, compute_kpis, day_aggregate
 from pages.ui import data
 from pages.ui.context import PageContext
 from pages.ui.filters import Period as ViewPeriod
+from pages.ui.metric_settings import settings_for
 from pages.ui.state import ViewState
 from store import Snapshot
 from tests.conftest import DEMO_NOW
@@ -109,7 +110,7 @@ def test_a_refresh_that_changed_only_orders_recomputes_only_order_kpis(two_refre
         {"responses": second.scan("responses").collect()},
         Period(OCTOBER.start, OCTOBER.end),
         Period(OCTOBER.comparison_start, OCTOBER.comparison_end),
-        settings=kpis.settings_for(after.workspace),
+        settings=settings_for(after.workspace),
         registry=kpis.registry_for(after.workspace),
     )
     assert [nps_after[r.kpi.id].current.value for r in fresh] == [r.current.value for r in fresh]

@@ -20,8 +20,9 @@ import pytest
 import sqlalchemy as sa
 
 from benefitboard.config import load_workspace
+from benefitboard.demo import create_demo_workspace
 from benefitboard.refresh import RefreshReport, refresh_workspace
-from benefitboard.workspace import create_demo_workspace, demo_database_path
+from benefitboard.workspace import demo_database_path
 from canonical import SOURCE_ROW
 from metrics import MetricSettings, Period, compute_kpis
 from store import current_snapshot

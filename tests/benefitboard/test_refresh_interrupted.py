@@ -21,8 +21,9 @@ import pytest
 
 from benefitboard import refresh as refresh_module
 from benefitboard.config import load_workspace
+from benefitboard.demo import create_demo_workspace
 from benefitboard.refresh import refresh_workspace
-from benefitboard.workspace import REPO_ROOT, create_demo_workspace
+from benefitboard.workspace import REPO_ROOT
 from store import Snapshot, current_snapshot, list_snapshots
 from store.lock import refresh_lock
 from store.runlog import RunLog

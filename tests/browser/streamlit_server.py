@@ -9,6 +9,7 @@ The browser tests drive the app the way a user's browser does, so they need the 
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -66,9 +67,14 @@ def streamlit_command(script: str | Path, port: int) -> list[str]:
     ]
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+"""Colour codes: Streamlit prints tracebacks through rich, in colour when it thinks a terminal
+is watching; a failure message should read as plain text."""
+
+
 def _log_tail(log_path: Path) -> str:
     text = log_path.read_text(errors="replace") if log_path.exists() else ""
-    return text[-LOG_TAIL_CHARS:] or "(no output)"
+    return ANSI_ESCAPE.sub("", text)[-LOG_TAIL_CHARS:] or "(no output)"
 
 
 def server_log_tail(url: str) -> str | None:

@@ -73,7 +73,7 @@ def test_the_first_what_changed_row_is_north_and_selecting_it_drills_in(
 def test_verbatims_show_html_and_markdown_as_typed(
     app_url: str, open_rendered_page: OpenRenderedPage
 ) -> None:
-    url = f"{app_url}/verbatims?from=2025-01-01&to=2026-10-31"
+    url = f"{app_url}/verbatims?from=2024-11-01&to=2026-10-31"  # the whole history
     page = open_rendered_page(f"{url}&q=script", name="verbatims-script")
     main = page.locator(MAIN)
     assert "Search is odd <script>alert('hi')</script> when I paste my list." in main.inner_text()

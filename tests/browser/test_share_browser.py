@@ -21,11 +21,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from benefitboard.config import load_workspace
+from benefitboard.demo import create_demo_workspace
 from benefitboard.refresh import refresh_workspace
-from benefitboard.workspace import create_demo_workspace, demo_database_path
+from benefitboard.workspace import demo_database_path
 from connectors.demo import generate_demo_database
 from metrics import Period, build_registry, compute_kpis
-from pages.ui.kpis import settings_for
+from pages.ui.metric_settings import settings_for
 from store import open_snapshot
 from tests.browser.conftest import REPO_ROOT, entry_page_opened
 from tests.browser.rendered_page import OpenRenderedPage, wait_until_rendered

@@ -190,7 +190,7 @@ def test_postgresql_missing_table_and_refused_connection(pg_database):
 
 def test_a_replaced_sqlite_file_is_read_anew_by_the_same_process(tmp_path):
     """A server refreshing twice must see a regenerated database, not a pooled old one."""
-    from connectors.sql import engine_for
+    from connectors.database import engine_for
 
     path = tmp_path / "shop.db"
 

@@ -229,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 100:
         parser.error("--sessions must be between 1 and 100")
+    from benefitboard.demo import create_demo_workspace
     from benefitboard.refresh import refresh_workspace
-    from benefitboard.workspace import create_demo_workspace
     from tests.browser.streamlit_server import running_streamlit_process
 
     with tempfile.TemporaryDirectory() as folder:

@@ -13,6 +13,7 @@ from metrics import (
     compute_kpi,
     compute_kpis,
 )
+from metrics.kpi import GROUP_TITLES
 from metrics.status import status_for
 from tests.metrics.fixtures import d, frame, nps_answers
 
@@ -113,12 +114,10 @@ def test_custom_kpis_join_the_registry_without_code(aggregation, expected):
     assert result.status == "green"
 
 
-def test_custom_kpi_config_objects_are_accepted_as_they_are():
-    from benefitboard.config import CustomKpiConfig
-
+def test_custom_kpis_take_their_direction_and_decimals_from_the_spec():
     registry = build_registry(
         [
-            CustomKpiConfig(
+            CustomKpiSpec(
                 id="wait_minutes",
                 label="Wait",
                 aggregation="mean",
@@ -164,3 +163,80 @@ def test_effort_scale_changes_only_the_ces_kpis():
     assert registry.get("ces").for_settings(effort).direction == "lower"
     assert registry.target("ces", effort) == 2.0 and registry.target("ces") == 5.5
     assert registry.get("nps").for_settings(effort) == registry.get("nps")
+
+
+def test_the_overview_rows_come_from_the_catalogue_in_its_order():
+    rows = [(title, [k.id for k in kpis]) for title, kpis in DEFAULT_REGISTRY.overview_rows()]
+    for title, ids in rows:
+        group = next(g for g, t in GROUP_TITLES.items() if t == title)
+        assert ids == [k.id for k in DEFAULT_REGISTRY.in_group(group) if k.on_overview]
+    # the tiles the overview has always shown, in their order (new KPIs may join a row)
+    shown = [
+        ("Customer benefit", ["nps", "csat", "ces"]),
+        (
+            "Faster, cheaper, more choice",
+            [
+                "delivery_p50_hours",
+                "on_time_rate",
+                "shipping_cost_per_order",
+                "price_index",
+                "skus_offered",
+                "in_stock_rate",
+            ],
+        ),
+        ("Growth", ["new_customers", "cac", "revenue", "nrr"]),
+    ]
+    assert [title for title, _ in rows] == [title for title, _ in shown]
+    for (_, ids), (_, always) in zip(rows, shown, strict=True):
+        assert [i for i in ids if i in always] == always
+
+
+def test_page_sections_list_their_kpis_in_catalogue_order():
+    def ids(section: str) -> list[str]:
+        return [k.id for k in DEFAULT_REGISTRY.in_section(section)]
+
+    assert ids("benefits.delivery") == ["delivery_p50_hours", "delivery_p90_hours"]
+    assert ids("benefits.cost") == ["shipping_cost_per_order", "price_index"]
+    assert ids("benefits.screen.trend") == ["price_index", "in_stock_rate"]
+    assert ids("growth.revenue") == ["revenue", "mrr", "arr", "nrr", "gross_churn"]
+    assert ids("growth.screen") == ["new_customers", "cac", "conversion", "revenue", "mrr", "nrr"]
+    with pytest.raises(KeyError, match="unknown page section"):
+        DEFAULT_REGISTRY.in_section("benefits.nowhere")
+
+
+def test_a_new_kpi_reaches_the_overview_and_its_section_by_its_declaration_alone():
+    from dataclasses import replace
+
+    from metrics.catalogue import builtin_kpis
+    from metrics.registry import Registry
+
+    csat = DEFAULT_REGISTRY.get("csat")
+    new = replace(csat, id="csat_new", label="CSAT (new)", sections=("benefits.cost",))
+    registry = Registry([*builtin_kpis(), new])
+    benefit_row = registry.overview_rows()[0][1]
+    assert [k.id for k in benefit_row] == ["nps", "csat", "ces", "csat_new"]
+    assert "csat_new" in [k.id for k in registry.in_section("benefits.cost")]
+
+
+def test_placement_is_checked_where_it_is_declared():
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match="unknown sections"):
+        replace(DEFAULT_REGISTRY.get("nps"), sections=("overview.top",))
+    with pytest.raises(ValueError, match="overview tiles name unknown KPI ids"):
+        build_registry(overview=["nps", "app_rating"])
+    chosen = build_registry(overview=["revenue", "nps"])
+    assert [(t, [k.id for k in ks]) for t, ks in chosen.overview_rows()] == [
+        ("Customer benefit", ["nps"]),
+        ("Growth", ["revenue"]),
+    ]
+
+
+def test_what_n_counts_is_declared_with_the_kpi():
+    assert DEFAULT_REGISTRY.get("nps").sample_noun == "answers"
+    assert DEFAULT_REGISTRY.get("in_stock_rate").population == "whole catalogue"
+    assert not DEFAULT_REGISTRY.get("in_stock_rate").is_sample
+    assert not DEFAULT_REGISTRY.get("revenue").is_sample
+    assert DEFAULT_REGISTRY.get("conversion").is_sample
+    custom = build_registry([CustomKpiSpec("app_rating", "App rating")]).get("app_rating")
+    assert custom.sample_noun == "daily values"

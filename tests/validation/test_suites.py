@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from validation.contracts import ContractError, build_contracts, check_extra_expectations
-from validation.suites import META_KEY, build_suite, helper_columns
+from validation.contracts import ContractError, build_contracts
+from validation.suites import META_KEY, build_suite, check_extra_expectations, helper_columns
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
