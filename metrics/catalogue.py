@@ -41,6 +41,16 @@ def _easy_share_for_scale(kpi: Kpi, settings: MetricSettings) -> Kpi:
     )
 
 
+def _csat_mean_for_scale(kpi: Kpi, settings: MetricSettings) -> Kpi:
+    """Three quarters of the way up the CSAT scale is the target: 4.0 on 1–5, 7.75 on 1–10."""
+    low, high = settings.csat_scale
+    return dataclasses.replace(
+        kpi,
+        default_target=low + 0.75 * (high - low),
+        description=f"Mean CSAT answer on the {low}–{high} scale.",
+    )
+
+
 def builtin_kpis() -> list[Kpi]:
     """The built-in catalogue, in display order (the overview's and the pages' order too)."""
     return [
@@ -80,6 +90,23 @@ def builtin_kpis() -> list[Kpi]:
             description=(
                 "Share of CSAT answers in the two highest values of the scale (4–5 on 1–5)."
             ),
+        ),
+        Kpi(
+            id="csat_mean",
+            label="CSAT (mean stars)",
+            survey="csat",
+            sections=("drilldown.survey",),
+            sample_noun="answers",
+            group="benefit",
+            dataset="responses",
+            kind="mean",
+            formula=survey.csat_mean_stats,
+            format="score",
+            unit="score",
+            direction="higher",
+            default_target=4.0,
+            adapt=_csat_mean_for_scale,
+            description="Mean CSAT answer on the workspace's scale (1–5: mean stars).",
         ),
         Kpi(
             id="ces",

@@ -75,6 +75,26 @@ def csat_stats(view: KpiView) -> pl.DataFrame:
     )
 
 
+def csat_mean_stats(view: KpiView) -> pl.DataFrame:
+    """Mean CSAT answer ("mean stars") on ``settings.csat_scale``: Σn·score and Σn·score².
+
+    The top-2 share hides movement inside the scale (a 5 turning into a 4 is still
+    "satisfied"); the mean shows it, which is how star ratings are usually read.
+    """
+    low, high = view.settings.csat_scale
+    valid = on_scale(_SCORE, low, high)
+    return (
+        _survey_rows(view, "csat")
+        .group_by(view.keys)
+        .agg(
+            n=_N.filter(valid).sum(),
+            total=(_N * _SCORE).filter(valid).sum(),
+            total_sq=(_N * _SCORE * _SCORE).filter(valid).sum(),
+            excluded=_N.filter(~valid).sum(),
+        )
+    )
+
+
 def ces_stats(view: KpiView) -> pl.DataFrame:
     low, high = view.settings.ces_range
     easy_low, easy_high = view.settings.ces_easy

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from benefitboard.config import load_workspace
 from connectors.demo.story import PLANTED_SLOWDOWN_REGION
 from metrics import (
+    DEFAULT_REGISTRY,
     Period,
     build_registry,
     compute_kpi,
@@ -131,6 +132,17 @@ def test_what_changed_finds_the_planted_north_slowdown_first(app, demo_workspace
     assert result.change == pytest.approx(nps.change.delta, abs=1e-9)
     assert app.metric[0].value == kpi.format_value(nps.current.value)
     assert app.query_params["kpi"] == "nps" and app.query_params["split"] == "plan"
+
+
+@pytest.mark.parametrize("kpi_id", [k.id for k in DEFAULT_REGISTRY.in_section("drilldown.survey")])
+def test_every_drill_down_kpi_shows_the_engines_value(app, demo_workspace, kpi_id):
+    run(app, "pages/drilldown.py", kpi=kpi_id)
+    assert not app.exception
+    frames, settings, registry, _ = engine(demo_workspace)
+    result = compute_kpi(kpi_id, frames, PERIOD, COMPARISON, settings=settings, registry=registry)
+    assert app.query_params["kpi"] == kpi_id
+    assert app.metric[0].label == result.kpi.label
+    assert app.metric[0].value == result.kpi.format_value(result.current.value)
 
 
 def test_segment_bars_and_waterfall_are_the_engines_split(app, demo_workspace):

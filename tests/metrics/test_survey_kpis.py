@@ -115,6 +115,27 @@ def test_csat_on_a_7_point_scale_counts_6_and_7():
     assert result.current.value == 0.6 and result.current.n == 5
 
 
+def test_csat_mean_stars_with_t_interval_on_1_to_5_and_1_to_10():
+    # 5 5 4 3 2 1 4 5 on 1–5 -> mean 29/8 = 3.625, sd = 1.5980, t(7) interval; the 6 and the 0
+    # are off the scale. Target 1 + 0.75 × 4 = 4.0.
+    scores = [5.0, 5.0, 4.0, 3.0, 2.0, 1.0, 4.0, 5.0]
+    data = {"responses": responses(*(("csat", s, "2024-01-05") for s in [*scores, 6, 0]))}
+    result = compute_kpi("csat_mean", data, JAN, None)
+    mean = 29 / 8
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / 7)
+    half = scipy_stats.t.ppf(0.975, 7) * sd / math.sqrt(8)
+    assert result.current.value == pytest.approx(3.625, abs=1e-12) and result.current.n == 8
+    assert (result.current.low, result.current.high) == pytest.approx((mean - half, mean + half))
+    assert result.current.note == "2 out-of-scale values ignored"
+    assert result.kpi.format_value(result.current.value) == "3.6"
+    assert result.target == 4.0
+    # 10 9 3 on 1–10 -> mean 22/3; the 0 is off that scale. Target 1 + 0.75 × 9 = 7.75.
+    ten = {"responses": responses(*(("csat", s, "2024-01-05") for s in [10, 9, 3, 0]))}
+    on_ten = compute_kpi("csat_mean", ten, JAN, None, settings=MetricSettings(csat_scale=(1, 10)))
+    assert on_ten.current.value == pytest.approx(22 / 3) and on_ten.current.n == 3
+    assert on_ten.target == 7.75
+
+
 def test_ces_mean_with_t_interval_and_easy_share():
     # 7 6 5 2 1 7 -> mean 28/6 = 4.667, sd = 2.503, t(5) interval; easy (5–7) = 4/6
     scores = [7.0, 6.0, 5.0, 2.0, 1.0, 7.0]
