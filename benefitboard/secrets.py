@@ -108,11 +108,14 @@ def _absolute_sqlite(url: str, base_dir: Path) -> str:
 
 _PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]+)(?=@)")
 _PASSWORD_PARAMETER = re.compile(
-    r"(?P<head>\b(?:password|passwd|pwd)\s*=\s*)(?P<secret>[^&\s;,'\"]+?)(?=[&\s;,'\"]|: |:$|$)",
+    r"(?P<head>(?<![\w.-])[\w.-]*(?:password|passwd|pwd|secret|token|key)\s*=\s*)"
+    r"(?P<secret>[^&\s;,'\"]+?)(?=[&\s;,'\"]|: |:$|$)",
     re.I,
 )
-"""``?password=…`` in a URL's query string, ``password=…`` in a libpq/ODBC connection string
-(ending where the parameter ends, or before the ": " of a message that quotes the URL)."""
+"""``?password=…`` in a URL's query string, ``password=…`` in a libpq/ODBC connection string,
+and every other parameter whose name ends in password, secret, token or key (``sslpassword``,
+``client_secret``, ``access_token``, ``api_key``): ending where the parameter ends, or before
+the ": " of a message that quotes the URL."""
 
 
 def mask_url(text: str) -> str:
@@ -123,6 +126,10 @@ def mask_url(text: str) -> str:
 
     >>> mask_url("postgresql://:pw@db/x, mysql://u@db/x?password=pw, host=db password=pw")
     'postgresql://:***@db/x, mysql://u@db/x?password=***, host=db password=***'
+    >>> mask_url("postgresql://bb@db/x?sslpassword=S3CRET&sslmode=require")
+    'postgresql://bb@db/x?sslpassword=***&sslmode=require'
+    >>> mask_url("snowflake://u@acct/db?private_key=K&client_secret=C&access_token=T&API_KEY=A")
+    'snowflake://u@acct/db?private_key=***&client_secret=***&access_token=***&API_KEY=***'
     """
     masked = _PASSWORD_IN_URL.sub(lambda m: m.group("head") + "***", text)
     return _PASSWORD_PARAMETER.sub(lambda m: m.group("head") + "***", masked)

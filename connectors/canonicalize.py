@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import polars as pl
 
@@ -32,6 +33,13 @@ _PLAIN_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 _OTHER_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 _STAGED = "__canonical__"
 _WALL_CLOCK = "__wall_clock__"
+_TOO_EARLY = "__too_early__"
+EARLIEST_DATE = date(1900, 1, 1)
+"""Dates and timestamps before this are typing or export errors ('0001-01-01', year 0, a
+negative year), not customer history: such a value is quarantined like an unreadable one, so
+it can never reach a day bucket (Python's dates end at year 1, and a period reaching back to
+year 1 would make every chart and aggregate span two thousand years)."""
+_EARLIEST_TIMESTAMP = datetime(1900, 1, 1, tzinfo=UTC)
 _NUMERIC = (pl.Float64, pl.Float32, pl.Int64, pl.Int32, pl.Int16, pl.Int8, pl.UInt64, pl.UInt32)
 
 
@@ -77,6 +85,8 @@ def to_canonical(
                 helpers.append({})
             helpers[depth].update(step)
         values.append(cast.value.alias(_STAGED + column.name))
+        if cast.too_early is not None:
+            values.append(cast.too_early.alias(_TOO_EARLY + column.name))
         if cast.wall_clock is not None:
             values.append(cast.wall_clock.alias(_WALL_CLOCK + column.name))
         if cast.problem is not None:
@@ -130,6 +140,20 @@ class _Cast:
     wall_clock: pl.Expr | None = None
     helpers: tuple[dict[str, pl.Expr], ...] = ()
     """Columns to compute first, step by step, that ``value`` and ``wall_clock`` read."""
+    too_early: pl.Expr | None = None
+    """True where the value was read but lies before ``EARLIEST_DATE`` (``value`` is null)."""
+
+
+def _from_earliest(cast: _Cast, earliest: date | datetime) -> _Cast:
+    """``cast`` with values before ``earliest`` turned to null and flagged in ``too_early``."""
+    early = cast.value < pl.lit(earliest)
+    return _Cast(
+        value=pl.when(early).then(None).otherwise(cast.value),
+        problem=cast.problem,
+        wall_clock=cast.wall_clock,
+        helpers=cast.helpers,
+        too_early=early.fill_null(False),
+    )
 
 
 def _cast(
@@ -163,19 +187,23 @@ def _cast(
         return _Cast(whole, "is not a whole number")
     if isinstance(target, pl.Datetime):
         if is_text and not mapping.timestamp_format:
-            return _text_timestamp(stripped, name, timezone)
+            return _from_earliest(_text_timestamp(stripped, name, timezone), _EARLIEST_TIMESTAMP)
         value, wall_clock = _timestamp(expr, text, source_dtype, timezone, mapping.timestamp_format)
-        return _Cast(value, "is not a timestamp", wall_clock)
+        return _from_earliest(_Cast(value, "is not a timestamp", wall_clock), _EARLIEST_TIMESTAMP)
     if target == pl.Date:
         value = _date(expr, text, source_dtype, mapping.timestamp_format)
-        return _Cast(value, "is not a date (YYYY-MM-DD)")
+        return _from_earliest(_Cast(value, "is not a date (YYYY-MM-DD)"), EARLIEST_DATE)
     raise TypeError(f"no cast for canonical dtype {target}")  # a programming error
 
 
 def _error(
     raw: pl.Expr, source_dtype: pl.DataType, name: str, cast: _Cast, timezone: str
 ) -> pl.Expr:
-    """Why a present source value did not cast (null when it did), from the staged cast."""
+    """Why a present source value did not cast (null when it did), from the staged cast.
+
+    The most specific reason wins: a value read but before ``EARLIEST_DATE``; a wall-clock
+    time in the hour skipped when clocks go forward; else the cast's own problem.
+    """
     if source_dtype == pl.Utf8:
         text = raw.str.strip_chars()
         present = text.is_not_null() & (text != "")
@@ -183,18 +211,28 @@ def _error(
         present = raw.is_not_null()
     failed = present & pl.col(_STAGED + name).is_null()
     shown = raw.cast(pl.Utf8).str.slice(0, 60)
+    reasons: list[tuple[pl.Expr, pl.Expr]] = []
+    if cast.too_early is not None:
+        reasons.append(
+            (
+                pl.col(_TOO_EARLY + name),
+                pl.format(
+                    "{}: '{}' is before " + EARLIEST_DATE.isoformat() + ", not a real date",
+                    pl.lit(name),
+                    shown,
+                ),
+            )
+        )
+    if cast.wall_clock is not None:
+        in_gap = pl.format(
+            "{}: '{}' does not exist in " + timezone + " (clocks go forward then)",
+            pl.lit(name),
+            raw.cast(pl.Utf8),
+        )
+        reasons.append((failed & pl.col(_WALL_CLOCK + name).is_not_null(), in_gap))
     message = pl.format("{}: '{}' " + (cast.problem or "cannot be read"), pl.lit(name), shown)
-    if cast.wall_clock is None:
-        return pl.when(failed).then(message)
-    # A wall-clock time that parses but cannot be placed: the hour skipped
-    # when clocks go forward. Say so, rather than "not a timestamp".
-    in_gap = pl.format(
-        "{}: '{}' does not exist in " + timezone + " (clocks go forward then)",
-        pl.lit(name),
-        raw.cast(pl.Utf8),
-    )
-    skipped_hour = failed & pl.col(_WALL_CLOCK + name).is_not_null()
-    return pl.when(skipped_hour).then(in_gap).when(failed).then(message)
+    reasons.append((failed, message))
+    return pl.coalesce([pl.when(applies).then(reason) for applies, reason in reasons])
 
 
 def _timestamp(

@@ -76,6 +76,16 @@ class ViewState:
         return replace(self, **changes)
 
 
+def _ascii_number(text: str) -> bool:
+    """Only 0–9: ``str.isdigit`` also accepts '²' and '①' (which ``int`` refuses) and '３０' or
+    '٣' (which ``int`` reads), so a link could crash a page or mean something else than it shows.
+
+    >>> [_ascii_number(t) for t in ("30", "²", "①", "３０", "٣", "", "-1")]
+    [True, False, False, False, False, False, False]
+    """
+    return text.isascii() and text.isdigit()
+
+
 def parse_view(
     params: Mapping[str, str | list[str]],
     *,
@@ -114,7 +124,7 @@ def parse_view(
         notices.append("Ignored the period: it needs both 'from' and 'to'.")
     last = value("last")
     if last is not None and view.start is None:
-        if last.isdigit() and 1 <= int(last) <= 3660:
+        if _ascii_number(last) and 1 <= int(last) <= 3660:
             view = view.with_(last_days=int(last))
         else:
             notices.append(f"Ignored 'last': expected a number of days, got '{_safe(last)}'.")
@@ -226,13 +236,13 @@ def _selections(view, value, segment_values, notices) -> ViewState:
     view = _choice(view, "band", value("band"), SCORE_BANDS, "band", notices)
     page = value("p")
     if page is not None:
-        if page.isdigit() and 1 <= int(page) <= 100_000:
+        if _ascii_number(page) and 1 <= int(page) <= 100_000:
             view = view.with_(page_number=int(page))
         else:
             notices.append(f"Ignored 'p': expected a page number, got '{_safe(page)}'.")
     rotate = value("rotate")
     if rotate is not None:
-        if rotate.isdigit() and 10 <= int(rotate) <= 3600:
+        if _ascii_number(rotate) and 10 <= int(rotate) <= 3600:
             view = view.with_(rotate_seconds=int(rotate))
         else:
             notices.append(f"Ignored 'rotate': expected 10 to 3600 seconds, got '{_safe(rotate)}'.")

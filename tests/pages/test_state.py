@@ -69,6 +69,13 @@ def test_a_full_link_round_trips():
         ({"rotate": "1"}, "expected 10 to 3600 seconds"),
         ({"show": "../etc"}, "not a list of pages"),
         ({"q": "a" * 150}, "at most 120 characters"),
+        # digits that are not 0–9: int() refuses the first two, and reads the last two
+        ({"last": "²"}, "expected a number of days"),
+        ({"last": "①"}, "expected a number of days"),
+        ({"last": "３０"}, "expected a number of days"),
+        ({"last": "٣"}, "expected a number of days"),
+        ({"p": "²"}, "expected a page number"),
+        ({"rotate": "²"}, "expected 10 to 3600 seconds"),
     ],
 )
 def test_bad_parameters_are_reported_and_fall_back_to_defaults(params, notice):

@@ -38,6 +38,7 @@ URLS = {
     "user-info": f"postgresql+psycopg://bb:{PASSWORD}@127.0.0.1:1/x",
     "no user": f"postgresql+psycopg://:{PASSWORD}@127.0.0.1:1/x",
     "query parameter": f"postgresql+psycopg://bb@127.0.0.1:1/x?password={PASSWORD}",
+    "ssl key password": f"postgresql+psycopg://bb@127.0.0.1:1/x?sslpassword={PASSWORD}&sslmode=require",
 }
 CRM = """
 [sources.crm]
