@@ -17,6 +17,7 @@ from pages.ui.auth import Access, require_access
 from pages.ui.context import (
     PageContext,
     data_date_range,
+    pages_run_by_app,
     set_page_context,
 )
 from pages.ui.filters import filter_bar, read_view, resolve_period
@@ -36,6 +37,10 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if SCREEN else "auto",
 )
 
+# Each page file is named as its URL path (pages/data-quality.py for /data-quality): on a
+# fresh server Streamlit resolves a deep link against the files in pages/ before app.py has
+# declared this navigation, and a page file run that way hands over to app.py
+# (pages.ui.context.page_context).
 PAGES = {
     "Leadership": [
         st.Page("pages/overview.py", title="Executive overview", icon="📊", default=True),
@@ -49,7 +54,7 @@ PAGES = {
         st.Page("pages/feedback.py", title="Feedback themes", icon="🗂️", url_path="feedback"),
     ],
     "Data": [
-        st.Page("pages/data_quality.py", title="Data quality", icon="🛡️", url_path="data-quality"),
+        st.Page("pages/data-quality.py", title="Data quality", icon="🛡️", url_path="data-quality"),
     ],
 }
 
@@ -131,7 +136,8 @@ context = (
 )
 if SCREEN:
     screen_style()
-with page_run_slot():  # a room opening one link at once: a few pages compute, the rest queue
+# A room opening one link at once: a few pages compute, the rest queue.
+with page_run_slot(), pages_run_by_app():
     navigation.run()
 if context is not None and not SCREEN:
     share_panel(context)  # after the page: its own controls may have changed the URL

@@ -4,6 +4,9 @@ Examples:
     python -m benefitboard demo --if-outdated     # generate the demo database
     python -m benefitboard refresh                # load, validate, write a snapshot
     python -m benefitboard check                  # only check the workspace config
+
+Everything it prints has its control characters spelled out (``benefitboard.text``):
+messages quote source values, and the terminal must not obey an escape sequence in one.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from benefitboard.config import ConfigError, load_workspace
+from benefitboard.text import printable, printable_lines
 from benefitboard.workspace import workspace_config_path
 
 
@@ -27,7 +31,7 @@ class TerminalProgress:
         self.last_message = ""
 
     def __call__(self, fraction: float, message: str) -> None:
-        fraction = min(max(fraction, 0.0), 1.0)
+        fraction, message = min(max(fraction, 0.0), 1.0), printable(message)
         if self.tty:
             bar = "#" * int(fraction * 30)
             self.stream.write(f"\r[{bar:<30}] {fraction:4.0%} {message[:70]:<70}")
@@ -66,12 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         workspace = load_workspace(config_path)
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable_lines(str(error))}", file=sys.stderr)
         return 2
     if args.command == "check":
-        print(f"{workspace.path}: workspace {workspace.name!r}, time zone {workspace.timezone}")
+        where = f"{workspace.path}: workspace {workspace.name!r}, time zone {workspace.timezone}"
+        print(printable(where))
         for source in workspace.sources.values():
-            print(f"  source {source.name} ({source.kind}): {', '.join(source.datasets)}")
+            datasets = ", ".join(source.datasets)
+            print(printable(f"  source {source.name} ({source.kind}): {datasets}"))
         return 0
     if args.command == "demo":
         from benefitboard.demo import ensure_demo_database
@@ -87,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             force=not args.if_outdated,
             progress=lambda message, fraction: progress(fraction, message),
         )
-        print(f"demo database: {path} ({time.perf_counter() - started:.1f} s)")
+        print(printable(f"demo database: {path} ({time.perf_counter() - started:.1f} s)"))
         return 0
     from benefitboard.refresh import refresh_workspace
 

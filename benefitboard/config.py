@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -200,6 +201,9 @@ class AccessConfig:
 
     analysts: tuple[str, ...] = ()
     viewers: tuple[str, ...] = ()
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Proxies whose forwarding headers name the visitor, for the local-only guard
+    (``benefitboard/visitor.py``); none by default, so every such header counts."""
 
 
 @dataclass(frozen=True)
@@ -359,7 +363,7 @@ class _Reader:
         )
 
     def access(self, raw: Mapping[str, Any]) -> AccessConfig:
-        self.unknown_keys(raw, "access", {"analysts", "viewers"})
+        self.unknown_keys(raw, "access", {"analysts", "viewers", "trusted_proxies"})
         lists = {}
         for role in ("analysts", "viewers"):
             entries = raw.get(role, [])
@@ -371,7 +375,28 @@ class _Reader:
                     f"expected a list of e-mail addresses or '@domain' entries, got {entries!r}",
                 )
             lists[role] = tuple(e.strip().lower() for e in entries)
-        return AccessConfig(**lists)
+        return AccessConfig(**lists, trusted_proxies=self.trusted_proxies(raw))
+
+    def trusted_proxies(
+        self, raw: Mapping[str, Any]
+    ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        key, entries = "access.trusted_proxies", raw.get("trusted_proxies", [])
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise self.fail(
+                key,
+                f"expected a list of IP addresses or networks like '10.0.0.0/8', got {entries!r}",
+            )
+        networks = []
+        for entry in entries:
+            try:
+                networks.append(ipaddress.ip_network(entry.strip()))
+            except ValueError as error:
+                raise self.fail(
+                    key,
+                    f"{entry!r} is not an IP address or network ({error}); "
+                    "write an address like '127.0.0.1' or a network like '10.0.0.0/8'",
+                ) from None
+        return tuple(networks)
 
     def source(self, name: str, raw: Any) -> SourceConfig:
         key = f"sources.{name}"

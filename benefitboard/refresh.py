@@ -50,6 +50,7 @@ import polars as pl
 
 from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.secrets import mask_url
+from benefitboard.text import printable_lines
 from canonical import dataset_spec
 from connectors import SourceError, read_dataset, source_kind
 from metrics.aggregates import AGGREGATES, day_aggregate
@@ -113,13 +114,15 @@ class RefreshReport:
     """Building and storing the Great Expectations Data Docs."""
 
     def summary(self) -> str:
+        """The run in a few lines for a console; failures quote source values, so their
+        control characters are spelled out (``benefitboard.text``)."""
         lines = [f"snapshot {self.snapshot_id}: {self.status} in {self.seconds:.1f} s"]
         for e in self.datasets:
             line = f"  {e.dataset:<12} {e.status:<8} {e.rows:>10,} rows"
             if e.quarantined:
                 line += f", {e.quarantined:,} quarantined"
             lines.append(line)
-            lines.extend(f"      ! {failure}" for failure in e.failures)
+            lines.extend(f"      ! {printable_lines(failure)}" for failure in e.failures)
         return "\n".join(lines)
 
 

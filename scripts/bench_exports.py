@@ -43,7 +43,7 @@ PAGES = (
     "pages/drilldown.py",
     "pages/effort.py",
     "pages/feedback.py",
-    "pages/data_quality.py",
+    "pages/data-quality.py",
 )
 
 

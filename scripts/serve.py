@@ -1,19 +1,16 @@
 """Start the dashboard: ``python scripts/serve.py [streamlit options]``.
 
-Why not plain ``streamlit run app.py``: Streamlit still has its legacy
-multipage mode, which treats a folder named ``pages/`` beside the main script
-as a list of standalone pages until the first ``st.navigation`` call. On a
-freshly started server, the first visitor who opens a deep link (say, a
-meeting-room screen reopening ``/benefits`` after a restart) would get that
-page file run alone, without app.py's filters and context
-(streamlit/streamlit#9624). Benefitboard declares its navigation explicitly,
-so this launcher switches the legacy detection off before the server starts,
-then hands over to Streamlit's own command line unchanged.
+The same as ``streamlit run app.py [options]`` (which works as well, deep links
+included: see ``pages/ui/context.page_context``), plus two things for a server
+that many people open at once:
 
-It also imports the dashboard's own modules (Polars, Plotly, the metrics
-engine, the page helpers) before the server starts listening, so the first
-visitors after a restart — often a whole meeting room at once — do not wait
-for those imports inside their page runs.
+- it imports the dashboard's own modules (Polars, Plotly, the metrics engine,
+  the page helpers) before the server starts listening, so the first visitors
+  after a restart, often a whole meeting room at once, do not wait for those
+  imports inside their page runs;
+- it hides tracebacks from viewers whatever folder the server starts in
+  (.streamlit/config.toml says the same, but Streamlit reads it only from the
+  current folder).
 """
 
 from __future__ import annotations
@@ -28,15 +25,12 @@ WARM_MODULES = ("polars", "plotly.graph_objects", "metrics", "charts.trends", "p
 
 
 def main(argv: list[str]) -> None:
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    PagesManager.uses_pages_directory = False
     sys.path.insert(0, str(REPO))
     for module in WARM_MODULES:
         importlib.import_module(module)
-    # Tracebacks stay in the server log whatever folder the server starts in
-    # (.streamlit/config.toml says the same, but is only read from the current folder).
+    # Tracebacks stay in the server log whatever folder the server starts in.
     if not any(a.startswith("--client.showErrorDetails") for a in argv):
         argv = ["--client.showErrorDetails", "none", *argv]
     sys.argv = ["streamlit", "run", str(APP), *argv]

@@ -5,6 +5,12 @@ Why a database and not log files: the data-quality page asks questions of it
 and SQLite through SQLAlchemy answers them with plain queries. The log lives
 beside the snapshots in the store folder.
 
+Every text it records has its control characters spelled out
+(``benefitboard.text``): failures and expectation examples quote bad source
+values, and an escape sequence in one must not reach the console of whoever
+reads the log. A message keeps its own line breaks; a single value (an
+example, a column name) has them spelled out too.
+
 Example:
     >>> from tempfile import TemporaryDirectory
     >>> with TemporaryDirectory() as folder:
@@ -28,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+
+from benefitboard.text import printable, printable_lines
 
 metadata = sa.MetaData()
 
@@ -116,26 +124,29 @@ class RunLog:
                     finished_at=_iso(None),
                     status=status,
                     snapshot_id=snapshot_id,
-                    message=message,
+                    message=printable_lines(message),
                     seconds=seconds,
                 )
             )
 
     def record_dataset(self, run_id: int, **values: Any) -> None:
-        values["failures"] = json.dumps(list(values.get("failures", ())))
+        failures = [printable_lines(str(failure)) for failure in values.pop("failures", ())]
+        row = {key: _printable_value(value) for key, value in values.items()}
         with self.engine.begin() as conn:
-            conn.execute(dataset_runs.insert().values(run_id=run_id, **values))
+            conn.execute(
+                dataset_runs.insert().values(run_id=run_id, failures=json.dumps(failures), **row)
+            )
 
     def record_expectations(self, run_id: int, dataset: str, rows: Iterable[Mapping]) -> None:
         rows = [
             {
                 "run_id": run_id,
                 "dataset": dataset,
-                "expectation": r["expectation"],
-                "column_name": r.get("column"),
+                "expectation": printable(r["expectation"]),
+                "column_name": _printable_value(r.get("column")),
                 "success": bool(r["success"]),
                 "unexpected_count": r.get("unexpected_count"),
-                "details": json.dumps(r.get("details", {}), default=str),
+                "details": json.dumps(_printable_value(r.get("details", {})), default=str),
             }
             for r in rows
         ]
@@ -199,3 +210,25 @@ class RunLog:
 
 def _iso(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).isoformat(timespec="seconds")
+
+
+def _printable_value(value: Any) -> Any:
+    """``value`` with every string in it (also in lists and mappings) made printable.
+
+    Anything that is neither a number nor a container becomes its printable ``str``,
+    as ``json.dumps(default=str)`` would have written it.
+
+    >>> _printable_value({"examples": [{"score": "\\x1b[2J9"}], "count": 1})
+    {'examples': [{'score': '\\\\x1b[2J9'}], 'count': 1}
+    """
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, Mapping):
+        return {
+            printable(k) if isinstance(k, str) else k: _printable_value(v) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_printable_value(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return printable(str(value))

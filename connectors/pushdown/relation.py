@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+import polars as pl
 import sqlalchemy as sa
 
 from benefitboard.config import DatasetMapping, SourceConfig
@@ -59,6 +60,15 @@ class TimeStyle(StrEnum):
 ENFORCED_CONSTRAINTS = frozenset({"postgresql", "sqlite", "mysql", "mariadb", "mssql", "oracle"})
 """Dialects whose primary keys and unique constraints are enforced (Snowflake's and
 BigQuery's are informational only, so live mode checks uniqueness there itself)."""
+
+
+_STYLE_TYPES: dict[TimeStyle, sa.types.TypeEngine] = {
+    TimeStyle.AWARE: sa.DateTime(timezone=True),
+    TimeStyle.NAIVE: sa.DateTime(),
+    TimeStyle.TEXT: sa.Text(),
+    TimeStyle.DATE: sa.Date(),
+}
+"""The SQL type of a stored timestamp by style, for a configured query's untyped columns."""
 
 
 class UnknownSegmentError(KeyError):
@@ -95,14 +105,39 @@ class SourceRelation:
         """The source column holding canonical column (or segment) ``canonical``.
 
         An optional canonical column the source lacks is a typed NULL, like the
-        connector's null column in refresh mode.
+        connector's null column in refresh mode: typed, because SQLAlchemy refuses
+        to compare two bare NULLs (``delivered_at <= promised_at`` when a source has
+        neither), and a database needs a type to compare a NULL with a bound value.
         """
         name = self._source_name(canonical)
         if name in self.from_clause.c:
             return self.from_clause.c[name]
         if canonical in dataset_spec(self.dataset).names:
-            return sa.null()
+            return sa.cast(sa.null(), self._stored_type(canonical))
         raise UnknownSegmentError(canonical)
+
+    def _stored_type(self, canonical: str) -> sa.types.TypeEngine:
+        """The SQL type the source would store canonical column ``canonical`` as.
+
+        Timestamps are stored like the dataset's time column (``TimeStyle``), so an
+        absent one compares with the same bounds; other columns by their canonical type.
+        """
+        spec = dataset_spec(self.dataset)
+        dtype = spec.column(canonical).dtype
+        if isinstance(dtype, pl.Datetime):
+            stored = self.from_clause.c[self._source_name(spec.time_column)].type
+            if isinstance(stored, sa.types.NullType):  # a configured query's column
+                return _STYLE_TYPES[self.time_style]
+            return stored
+        if dtype == pl.Date:
+            return sa.Date()
+        if dtype.is_float():
+            return sa.Float()
+        if dtype.is_integer():
+            return sa.BigInteger()
+        if dtype == pl.Boolean:
+            return sa.Boolean()
+        return sa.Text()
 
     def segment(self, name: str) -> sa.ColumnElement:
         """A declared segment column; anything else is refused (names are never taken from URLs)."""

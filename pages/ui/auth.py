@@ -7,7 +7,9 @@ Why two paths:
   words, quarantined rows and downloads are shown.
 - With none configured, the dashboard is a local tool: the server listens on
   127.0.0.1 (.streamlit/config.toml), and a visitor from another address is
-  refused here as a second guard, in case someone overrides the address.
+  refused here as a second guard, in case someone overrides the address or
+  puts a proxy in front. Who counts as local, proxies' forwarding headers
+  included, is ``benefitboard.visitor``'s trust model (docs/SECURITY.md).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import streamlit as st
 
 from benefitboard.access import Role, role_for
 from benefitboard.config import WorkspaceConfig
+from benefitboard.visitor import is_local_visitor
 from pages.ui.text import escape_markdown
 
 
@@ -77,7 +80,7 @@ def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Acces
     ``screen`` (the leadership screen) draws nothing in the sidebar.
     """
     if not sign_in_configured():
-        if _remote_visitor():
+        if _remote_visitor(workspace):
             st.error(
                 "This dashboard has no sign-in configured, so it only serves the computer it "
                 "runs on. An administrator can configure sign-in in .streamlit/secrets.toml."
@@ -108,7 +111,10 @@ def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Acces
     return Access(role, email, signed_in=True)
 
 
-def _remote_visitor() -> bool:
-    """True when the visitor is not on this computer (Streamlit says None for loopback)."""
-    address = st.context.ip_address
-    return isinstance(address, str) and bool(address)
+def _remote_visitor(workspace: WorkspaceConfig) -> bool:
+    """True when the visitor is not on this computer, or a forwarding header leaves it unclear."""
+    headers = st.context.headers
+    pairs = [(name, value) for name in headers for value in headers.get_all(name)]
+    address = st.context.ip_address  # None for loopback; not a string without a browser (AppTest)
+    peer = address if isinstance(address, str) and address else None
+    return not is_local_visitor(peer, pairs, workspace.access.trusted_proxies)

@@ -6,9 +6,13 @@ with ``page_context()``; nothing here is global across sessions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import runpy
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -21,6 +25,8 @@ from pages.ui.state import ViewState
 from store import Snapshot
 
 _KEY = "_benefitboard_page_context"
+APP = Path(__file__).resolve().parents[2] / "app.py"
+_inside_app = threading.local()
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,31 @@ def set_page_context(context: PageContext) -> None:
     st.session_state[_KEY] = context
 
 
+@contextmanager
+def pages_run_by_app() -> Iterator[None]:
+    """Mark the page runs app.py starts (``navigation.run()``), for ``page_context``."""
+    _inside_app.active = True
+    try:
+        yield
+    finally:
+        _inside_app.active = False
+
+
 def page_context() -> PageContext | None:
-    """The context app.py prepared, or None when there is no data to show yet."""
+    """The context app.py prepared, or None when there is no data to show yet.
+
+    A page file run on its own (not through app.py's navigation) hands the run to
+    app.py and ends: Streamlit runs ``pages/<name>.py`` alone for the first visitor of
+    a deep link on a fresh server, because a folder named ``pages`` beside the
+    entrypoint is its legacy multipage layout until ``st.navigation`` has been
+    called once. app.py then calls ``st.navigation``, which picks the page the URL
+    names and runs it with its filters and context, exactly as every later run does.
+    (A page run alone with a context already in the session, as a test may do, just
+    draws from it.)
+    """
+    if not getattr(_inside_app, "active", False) and _KEY not in st.session_state:
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
     return st.session_state.get(_KEY)
 
 

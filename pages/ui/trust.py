@@ -138,7 +138,7 @@ def data_banner(snapshot: Snapshot, datasets: Iterable[str] | None = None) -> No
     with st.expander(banner_headline(entries), icon=icon):
         for entry in entries:
             st.markdown(_details(entry))
-        st.page_link("pages/data_quality.py", label="Open the Data quality page", icon="🛡️")
+        st.page_link("pages/data-quality.py", label="Open the Data quality page", icon="🛡️")
 
 
 def _same_story(entry: DatasetEntry) -> tuple:

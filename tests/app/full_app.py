@@ -4,9 +4,10 @@ Why: Streamlit's legacy multipage mode treats the ``pages/`` folder beside
 app.py as standalone pages. AppTest switches that detection back on before
 every run, so after the first run it executes the page file *alone* — without
 app.py's filter bar, share panel and page context (the page then reads the
-previous run's context from session state). scripts/serve.py turns the
-detection off for the real server (streamlit#9624); ``whole_app`` does the same
-for AppTest, so a widget change reruns app.py like it does in a browser.
+previous run's context from session state). On a real server the detection
+ends with app.py's first ``st.navigation`` call (docs/ARCHITECTURE.md,
+"Launching"); ``whole_app`` keeps it off for AppTest, so a widget change reruns
+app.py like it does in a browser.
 
     def test_x(demo_workspace, monkeypatch):
         at = whole_app(demo_workspace, monkeypatch).run()

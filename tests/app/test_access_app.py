@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -40,6 +42,51 @@ def test_without_an_identity_provider_the_app_is_local_only(demo_workspace, monk
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("serving this computer only" in c.value for c in at.sidebar.caption)
+    assert len(at.metric) >= 8
+
+
+def local_app_seen_from(demo_workspace: Path, monkeypatch, peer: str, headers: list) -> AppTest:
+    """The app without sign-in, for a browser connection with this address and these headers.
+
+    AppTest has no browser connection (``AppTest.context`` cannot seed headers or
+    the address), so the connection Streamlit's server would record is put
+    where ``st.context`` reads it.
+    """
+    connection = SimpleNamespace(
+        headers=[("Host", "localhost:8501"), *headers], cookies={}, remote_ip=peer
+    )
+    monkeypatch.setattr(streamlit.runtime.context, "_get_client_context", lambda: connection)
+    monkeypatch.setenv("BENEFITBOARD_CONFIG", str(demo_workspace))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers"),
+    [
+        ("203.0.113.9", []),
+        ("127.0.0.1", [("X-Real-IP", "203.0.113.9")]),
+        ("127.0.0.1", [("Forwarded", "for=203.0.113.9")]),
+        ("::1", [("forwarded", 'for="[2001:db8::1]:4711"')]),
+        ("127.0.0.1", [("X-Forwarded-For", "127.0.0.1, 203.0.113.9")]),
+    ],
+)
+def test_without_an_identity_provider_a_visitor_from_elsewhere_is_refused(
+    demo_workspace, monkeypatch, peer, headers
+):
+    # a proxy on this computer makes the connection loopback; its header names the visitor
+    at = local_app_seen_from(demo_workspace, monkeypatch, peer, headers).run()
+    assert not at.exception
+    assert "only serves the computer it runs on" in at.error[0].value
+    assert len(at.metric) == 0
+
+
+def test_without_an_identity_provider_a_local_proxy_for_a_local_browser_is_served(
+    demo_workspace, monkeypatch
+):
+    headers = [("X-Real-IP", "127.0.0.1"), ("Forwarded", 'for="[::1]:4711";proto=https')]
+    at = local_app_seen_from(demo_workspace, monkeypatch, "127.0.0.1", headers).run()
+    assert not at.exception
+    assert not at.error
     assert len(at.metric) >= 8
 
 

@@ -107,8 +107,8 @@ BAD_LINKS = [
     BadLink("huge page number", {"p": "99999999999"}, "expected a page number", "pages/verbatims.py"),
     BadLink("superscript page number", {"p": "²"}, "expected a page number", "pages/verbatims.py"),
     BadLink("search of 10 kB", {"q": JUNK}, "too long", "pages/verbatims.py", lambda at: at.text_input[0].value == "", hostile=(JUNK[:200],)),
-    BadLink("unknown dataset", {"dataset": "nope"}, "no dataset 'nope' here", "pages/data_quality.py", lambda at: select(at, "data_quality_dataset") == at.query_params["dataset"]),
-    BadLink("markup as a dataset", {"dataset": "<b>x</b>"}, "is not a dataset name", "pages/data_quality.py", hostile=("<b>",)),
+    BadLink("unknown dataset", {"dataset": "nope"}, "no dataset 'nope' here", "pages/data-quality.py", lambda at: select(at, "data_quality_dataset") == at.query_params["dataset"]),
+    BadLink("markup as a dataset", {"dataset": "<b>x</b>"}, "is not a dataset name", "pages/data-quality.py", hostile=("<b>",)),
     BadLink("reason with a direction override", {"reason": "\u202eReturns"}, "'reason': it contains control characters", "pages/effort.py", no_reason_open),
 ]  # fmt: skip
 
@@ -137,7 +137,7 @@ def unescaped(payload: str, texts: list[str]) -> list[str]:
 
 
 def open_link(at: AppTest, link: BadLink) -> AppTest:
-    if link.page == "pages/data_quality.py":  # found by file name only once st.navigation ran
+    if link.page == "pages/data-quality.py":  # found by file name only once st.navigation ran
         at.run()
     for name, value in link.params.items():
         at.query_params[name] = value

@@ -64,7 +64,7 @@ def app(broken_refresh: Path, monkeypatch) -> AppTest:
 
 def data_quality(app: AppTest) -> AppTest:
     app.run()
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data-quality.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -195,7 +195,7 @@ def test_viewers_see_counts_but_no_rows_examples_or_downloads(broken_refresh):
         {},
         access=Access("viewer", "ceo@shop.example", signed_in=True),
     )
-    page = AppTest.from_file(str(Path(APP).parent / "pages" / "data_quality.py"))
+    page = AppTest.from_file(str(Path(APP).parent / "pages" / "data-quality.py"))
     page.session_state["_benefitboard_page_context"] = viewer
     page.session_state["data_quality_dataset"] = "responses"
     page.run()

@@ -28,7 +28,7 @@ from tests.security.statements import PAYLOADS, assert_never_in_sql, recorded_st
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 URL_PARAMETERS = [*sorted(KNOWN), f"{SEGMENT_PREFIX}region", f"{SEGMENT_PREFIX}plan"]
-PAGES = ("pages/overview.py", "pages/verbatims.py", "pages/data_quality.py")
+PAGES = ("pages/overview.py", "pages/verbatims.py", "pages/data-quality.py")
 FEW = PAYLOADS[:4]
 """The issue's own examples; all of PAYLOADS go through the search box and tests/security."""
 
@@ -81,7 +81,7 @@ def test_a_payload_in_every_url_parameter_at_once(demo_workspace, monkeypatch, u
                 assert shown(at)["Comments in this view"] == "0"
             else:
                 assert shown(at) == clean
-    if page == "pages/data_quality.py":  # the run log was asked; the overview reads files only
+    if page == "pages/data-quality.py":  # the run log was asked; the overview reads files only
         assert_never_in_sql(statements, FEW)
 
 

@@ -225,7 +225,7 @@ def test_a_hostile_filter_value_is_a_bound_parameter(live):
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/benefits.py", "pages/verbatims.py", "pages/data_quality.py"]
+    "page", ["pages/benefits.py", "pages/verbatims.py", "pages/data-quality.py"]
 )
 def test_the_other_pages_open_on_a_live_workspace(demo_sqlite, monkeypatch, page):
     url = sqlite_url(demo_sqlite)
@@ -242,7 +242,7 @@ def test_the_other_pages_open_on_a_live_workspace(demo_sqlite, monkeypatch, page
 VERBATIMS = "pages/verbatims.py"
 PAGE_SIZE = 20
 """pages/verbatims.py's page size (importing a page file would run the page)."""
-DATA_QUALITY = "pages/data_quality.py"
+DATA_QUALITY = "pages/data-quality.py"
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
 AUTUMN = {"from": "2026-08-01", "to": "2026-10-31"}
 """Long enough that every view below has more than two pages of comments to compare."""

@@ -107,7 +107,7 @@ def test_a_bad_link_is_reported_and_the_defaults_are_used(app):
 
 def test_data_quality_page_lists_every_dataset(app):
     app.run()
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data-quality.py").run()
     assert not app.exception
     table = app.dataframe[0].value
     assert set(table["dataset"]) == {

@@ -25,9 +25,9 @@ PAGES = (
     "pages/verbatims.py",
     "pages/effort.py",
     "pages/feedback.py",
-    "pages/data_quality.py",
+    "pages/data-quality.py",
 )
-RENAMED = {"pages/data_quality.py"}
+RENAMED = {"pages/data-quality.py"}
 """Pages whose URL path is not their file name (``/data-quality``)."""
 PAGE_PARAMS = {"kpi", "split", "dataset"}
 """What a page writes on its own on a first visit (its default selection, so links are exact)."""
@@ -167,7 +167,7 @@ PAGE_CONTROLS = {
         (lambda at: at.text_input[0].input('late "new carrier"'), {"q": 'late "new carrier"'}),
         (lambda at: main_select(at, "Survey").set_value("all"), {"kpi": None}),
     ],
-    "pages/data_quality.py": [
+    "pages/data-quality.py": [
         (
             lambda at: at.selectbox(key="data_quality_dataset").set_value("prices"),
             {"dataset": "prices"},
@@ -237,7 +237,7 @@ RESTORED = {
         {"theme": "dark mode"},
         lambda at: any(h.value == "Theme: dark mode" for h in at.header),
     ),
-    "pages/data_quality.py": (
+    "pages/data-quality.py": (
         {"dataset": "prices"},
         lambda at: at.selectbox(key="data_quality_dataset").value == "prices",
     ),

@@ -83,24 +83,11 @@ def demo_app_url(demo_workspace: Path) -> Iterator[str]:
         yield base_url
 
 
-def entry_page_opened(browser: "Browser", base_url: str) -> str:
-    """Open the entry page once, as a first visitor does, before any deep link.
-
-    Streamlit resolves a deep link (``/drilldown``) before any session has run
-    ``st.navigation`` by running the page file alone (streamlit/streamlit#9624).
-    """
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base_url)
-    wait_until_rendered(page)
-    context.close()
-    return base_url
-
-
 @pytest.fixture(scope="session")
-def app_url(demo_app_url: str, chromium_browser: "Browser") -> str:
-    """The shared demo app with its entry page opened once (see ``entry_page_opened``)."""
-    return entry_page_opened(chromium_browser, demo_app_url)
+def app_url(demo_app_url: str) -> str:
+    """The shared demo app. No entry page is opened first: a deep link works on a fresh
+    server (tests/browser/test_launch_browser.py)."""
+    return demo_app_url
 
 
 @pytest.fixture

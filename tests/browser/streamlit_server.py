@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 STARTUP_TIMEOUT_S = 60.0
-SERVE_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "serve.py"
 LOG_TAIL_CHARS = 4000
 
 # Base URL -> log file of each server started here. The app hides tracebacks from viewers
@@ -41,18 +40,17 @@ def free_loopback_port() -> int:
 
 
 def streamlit_command(script: str | Path, port: int) -> list[str]:
-    """The `streamlit run` command line, with the same Python as the tests.
+    """The plain `streamlit run` command line, with the same Python as the tests.
 
-    The app itself starts through scripts/serve.py, exactly as the run command
-    starts it (that launcher makes deep links work on a fresh server).
+    The app starts the way every Streamlit user, host and container starts it, so
+    the browser tests see what they see (deep links on a fresh server included).
     """
-    launcher = (
-        [sys.executable, str(SERVE_SCRIPT)]
-        if Path(script).name == "app.py"
-        else [sys.executable, "-m", "streamlit", "run", str(script)]
-    )
     return [
-        *launcher,
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
         "--server.headless",
         "true",
         "--server.address",

@@ -28,7 +28,7 @@ from connectors.demo import generate_demo_database
 from metrics import Period, build_registry, compute_kpis
 from pages.ui.metric_settings import settings_for
 from store import open_snapshot
-from tests.browser.conftest import REPO_ROOT, entry_page_opened
+from tests.browser.conftest import REPO_ROOT
 from tests.browser.rendered_page import OpenRenderedPage, wait_until_rendered
 from tests.browser.streamlit_server import running_streamlit
 from tests.conftest import DEMO_END_DATE, DEMO_NOW, DEMO_RESPONSES, DEMO_SEED
@@ -177,7 +177,7 @@ def test_a_copied_drilldown_link_reopens_the_same_split_and_sample_sizes(
     choose(page, "Region", "North", r"seg\.region=North")
     choose(page, "Trend grain", "month", r"grain=month")
     choose(page, "Split by", "channel", r"split=channel")
-    page.locator(MAIN).get_by_role("radio", name="CSAT").click()
+    page.locator(MAIN).get_by_role("radio", name="CSAT", exact=True).click()
     after_change(page, r"kpi=csat")
     sent_tiles, sent_controls, sent_bars = tiles(page), controls(page), chart_text(page)
     assert any(t.startswith("n = ") for t in sent_bars)  # the bars carry their sample sizes
@@ -232,14 +232,14 @@ def own_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def own_app_url(own_workspace: Path, chromium_browser) -> Iterator[str]:
+def own_app_url(own_workspace: Path) -> Iterator[str]:
     with running_streamlit(
         "app.py",
         cwd=REPO_ROOT,
         log_path=own_workspace.parent / "streamlit.log",
         env={"BENEFITBOARD_CONFIG": str(own_workspace)},
     ) as base_url:
-        yield entry_page_opened(chromium_browser, base_url)
+        yield base_url
 
 
 def more_answers_arrive(config: Path) -> None:

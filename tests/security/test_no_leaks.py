@@ -122,7 +122,7 @@ def every_element(at: AppTest) -> list[bytes]:
 def test_the_data_quality_page_shows_the_failure_but_not_the_password(leaky_shop, monkeypatch):
     monkeypatch.setenv("BENEFITBOARD_CONFIG", str(leaky_shop.config))
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page("pages/data_quality.py").run()
+    at.switch_page("pages/data-quality.py").run()
     assert not at.exception
     assert at.selectbox[0].value == "orders"  # the failed dataset comes first
     assert "orders" in at.error[0].value and "cannot read from postgresql" in at.error[0].value

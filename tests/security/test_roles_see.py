@@ -52,7 +52,7 @@ def test_a_viewer_reads_no_customer_words_on_any_page(guarded_workspace, monkeyp
 
 
 def test_a_viewer_sees_quality_counts_but_no_rows(guarded_workspace, monkeypatch):  # noqa: F811
-    at = opened(guarded_workspace, monkeypatch, VIEWER, "pages/data_quality.py")
+    at = opened(guarded_workspace, monkeypatch, VIEWER, "pages/data-quality.py")
     assert at.get("download_button") == []
     assert all("examples" not in frame.value.columns for frame in at.dataframe)
     assert "Shown to analysts only" in everything_shown(at)
