@@ -82,31 +82,28 @@ def csat_mean_stats(view: KpiView) -> pl.DataFrame:
     "satisfied"); the mean shows it, which is how star ratings are usually read.
     """
     low, high = view.settings.csat_scale
-    valid = on_scale(_SCORE, low, high)
-    return (
-        _survey_rows(view, "csat")
-        .group_by(view.keys)
-        .agg(
-            n=_N.filter(valid).sum(),
-            total=(_N * _SCORE).filter(valid).sum(),
-            total_sq=(_N * _SCORE * _SCORE).filter(valid).sum(),
-            excluded=_N.filter(~valid).sum(),
-        )
-    )
+    return _mean_stats(view, "csat", low, high)
 
 
 def ces_stats(view: KpiView) -> pl.DataFrame:
     low, high = view.settings.ces_range
     easy_low, easy_high = view.settings.ces_easy
+    easy = on_scale(_SCORE, low, high) & _SCORE.is_between(easy_low, easy_high)
+    return _mean_stats(view, "ces", low, high, successes=_N.filter(easy).sum())
+
+
+def _mean_stats(view: KpiView, survey: str, low: int, high: int, **more: pl.Expr) -> pl.DataFrame:
+    """n, Σn·score and Σn·score² of one survey's answers on [low, high] (the mean kind's
+    sufficient statistics), plus ``more``, and how many answers were off the scale."""
     valid = on_scale(_SCORE, low, high)
     return (
-        _survey_rows(view, "ces")
+        _survey_rows(view, survey)
         .group_by(view.keys)
         .agg(
             n=_N.filter(valid).sum(),
             total=(_N * _SCORE).filter(valid).sum(),
             total_sq=(_N * _SCORE * _SCORE).filter(valid).sum(),
-            successes=_N.filter(valid & _SCORE.is_between(easy_low, easy_high)).sum(),
+            **more,
             excluded=_N.filter(~valid).sum(),
         )
     )

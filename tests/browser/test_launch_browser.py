@@ -63,3 +63,31 @@ def test_a_deep_link_is_the_first_request_on_a_fresh_server(
         assert all(title in shown for title in DECLARED), shown
         assert not any(name in shown for name in LEGACY_NAMES), shown
         context.close()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"X-Real-IP": "203.0.113.9"},
+        {"Forwarded": "for=203.0.113.9"},
+        {"X-Forwarded-For": "203.0.113.9"},
+    ],
+    ids=["x-real-ip", "forwarded", "x-forwarded-for"],
+)
+def test_a_forwarded_visitor_is_refused_by_the_real_server(app_url, chromium_browser, header):
+    """What a local reverse proxy sends: the real server, the real headers, no sign-in set."""
+    context = chromium_browser.new_context(extra_http_headers=header)
+    page = context.new_page()
+    page.goto(app_url)
+    page.get_by_text("only serves the computer it runs on").first.wait_for(timeout=60_000)
+    assert "Executive overview" not in page.locator(MAIN).inner_text()
+    context.close()
+
+
+def test_a_local_visitor_without_forwarding_headers_is_served(app_url, chromium_browser):
+    context = chromium_browser.new_context()
+    page = context.new_page()
+    page.goto(app_url)
+    page.locator(MAIN).get_by_text("Customer benefit").first.wait_for(timeout=60_000)
+    assert "only serves the computer it runs on" not in page.locator("body").inner_text()
+    context.close()
