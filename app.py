@@ -7,6 +7,9 @@ each page in pages/ draws from that context.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig

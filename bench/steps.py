@@ -70,8 +70,10 @@ def engine_step(config: str) -> dict[str, Any]:
         view_aggregates,
     )
     from benefitboard.config import load_workspace
-    from metrics import MetricSettings, build_registry, kpi_by_segment
-    from store import current_snapshot
+    from metrics.engine import kpi_by_segment
+    from metrics.registry import build_registry
+    from metrics.settings import MetricSettings
+    from store.snapshots import current_snapshot
 
     imports = time.perf_counter() - started
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # no "no runtime" warnings
@@ -151,8 +153,9 @@ def baselines_step(config: str) -> dict[str, Any]:
         view_aggregates,
     )
     from benefitboard.config import load_workspace
-    from metrics import MetricSettings, build_registry
-    from store import current_snapshot
+    from metrics.registry import build_registry
+    from metrics.settings import MetricSettings
+    from store.snapshots import current_snapshot
 
     workspace = load_workspace(config)
     zone = workspace.timezone

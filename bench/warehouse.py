@@ -26,17 +26,13 @@ from bench.baselines import summarise_engine
 from bench.source import END_DATE, REFRESH_NOW
 from bench.workload import CORE_TILES, SPLITS, executive_view
 from benefitboard.config import SourceConfig, load_workspace
-from connectors.pushdown import live_aggregate, verbatims_page
-from metrics import (
-    MetricSettings,
-    Period,
-    buckets,
-    build_registry,
-    compute_kpis,
-    kpi_by_segment,
-    kpi_trend,
-)
-from validation import contracts_for_workspace
+from connectors.pushdown.aggregate import live_aggregate
+from connectors.pushdown.rows import verbatims_page
+from metrics.engine import compute_kpis, kpi_by_segment, kpi_trend
+from metrics.periods import Period, buckets
+from metrics.registry import build_registry
+from metrics.settings import MetricSettings
+from validation.contracts import contracts_for_workspace
 
 LIVE_DATASETS = ("responses", "orders")
 TIME_COLUMNS = {"submitted_at", "ordered_at", "promised_at", "delivered_at"}

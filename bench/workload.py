@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from metrics import MetricSettings, Period, compute_kpis, kpi_by_segment, kpi_trend
 from metrics.aggregates import day_aggregate
+from metrics.engine import compute_kpis, kpi_by_segment, kpi_trend
+from metrics.periods import Period
 from metrics.registry import Registry
+from metrics.settings import MetricSettings
 
 TILES = (
     "nps", "csat", "ces", "delivery_p50_hours", "on_time_rate", "shipping_cost_per_order",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from canonical import DATASETS
+from canonical.datasets import DATASETS
 from canonical.surveys import CES_SCALES, CesScale, is_ces_scale
 from metrics.catalogue import builtin_kpis
 from metrics.custom import CUSTOM_AGGREGATIONS, CustomKpiSpec

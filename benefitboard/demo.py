@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.workspace import DEMO_CONFIG, demo_database_path
-from connectors.demo import generate_demo_database
+from connectors.demo.generate import generate_demo_database
 
 
 def ensure_demo_database(

@@ -51,20 +51,23 @@ import polars as pl
 from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.secrets import mask_url
 from benefitboard.text import printable_lines
-from canonical import dataset_spec
-from connectors import SourceError, read_dataset, source_kind
+from canonical.datasets import dataset_spec
+from connectors.errors import SourceError
+from connectors.kinds import source_kind
+from connectors.read import read_dataset
 from metrics.aggregates import AGGREGATES, day_aggregate
-from store import DatasetEntry, Snapshot, current_snapshot, prune_snapshots
 from store.lock import refresh_lock
 from store.pins import active_pins
 from store.runlog import RunLog
-from store.snapshots import SnapshotWriter
-from validation import (
-    DatasetContract,
-    DatasetValidation,
-    contracts_for_workspace,
-    validate_dataset,
+from store.snapshots import (
+    DatasetEntry,
+    Snapshot,
+    SnapshotWriter,
+    current_snapshot,
+    prune_snapshots,
 )
+from validation.contracts import DatasetContract, contracts_for_workspace
+from validation.runner import DatasetValidation, validate_dataset
 
 if TYPE_CHECKING:
     from validation.sql import SqlValidation
@@ -555,7 +558,7 @@ def _attach_data_docs(
     writer: SnapshotWriter, outcomes: list[DatasetOutcome], run_id: int, now: datetime
 ) -> str | None:
     """Build the run's Data Docs into the snapshot; a failure here never fails the refresh."""
-    from validation import build_data_docs
+    from validation.data_docs import build_data_docs
 
     validations = [o.validation for o in outcomes if o.validation is not None]
     if not validations:

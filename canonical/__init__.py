@@ -3,14 +3,3 @@
 See docs/DATA_CONTRACT.md. Connectors produce these columns, validation checks them,
 the store keeps them, and metrics read them. Nothing here does I/O.
 """
-
-from canonical.datasets import (
-    DATASETS,
-    PARSE_ERROR,
-    SOURCE_ROW,
-    Column,
-    DatasetSpec,
-    dataset_spec,
-)
-
-__all__ = ["DATASETS", "PARSE_ERROR", "SOURCE_ROW", "Column", "DatasetSpec", "dataset_spec"]

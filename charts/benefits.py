@@ -37,7 +37,7 @@ from charts.style import (
     base_layout,
     chart_text,
 )
-from metrics import Kpi
+from metrics.kpi import Kpi
 
 
 def delivery_shares(counts: pl.DataFrame, bin_hours: int = 6, cap_hours: int = 96) -> pl.DataFrame:

@@ -11,7 +11,7 @@ click (``st.plotly_chart(..., on_select="rerun")``) says which segment to open.
 
 Example:
     >>> import polars as pl
-    >>> from metrics import DEFAULT_REGISTRY
+    >>> from metrics.registry import DEFAULT_REGISTRY
     >>> table = pl.DataFrame({"segment": ["North", "South"], "value": [1.0, 45.0],
     ...     "low": [-12.0, 34.0], "high": [14.0, 56.0], "n": [158, 147],
     ...     "small_sample": [False, False]})
@@ -40,7 +40,7 @@ from charts.style import (
     chart_text,
 )
 from charts.trends import TrendLine, trend_figure
-from metrics import Kpi
+from metrics.kpi import Kpi
 
 SEGMENT_COLORS = (
     "#3b82f6",

@@ -32,7 +32,7 @@ from charts.style import (
     money,
     money_axis,
 )
-from metrics import Kpi
+from metrics.kpi import Kpi
 
 PANELS = (
     ("new_customers", "New customers"),

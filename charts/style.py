@@ -6,7 +6,7 @@ must read like the tile above it (87% not 0.87, €4.10 not 4.1). Colours are
 mid-tones chosen to stay readable on both the light and the dark theme.
 
 Example:
-    >>> from metrics import DEFAULT_REGISTRY
+    >>> from metrics.registry import DEFAULT_REGISTRY
     >>> axis_format(DEFAULT_REGISTRY.get("csat"))
     {'tickformat': '.1~%'}
     >>> axis_format(DEFAULT_REGISTRY.get("shipping_cost_per_order"), "EUR")
@@ -26,7 +26,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics import Kpi
+from metrics.kpi import Kpi
 
 SERIES = "#3b82f6"
 """The KPI's own line and its interval band (at ``BAND_OPACITY``)."""

@@ -35,7 +35,7 @@ from charts.style import (
     note,
     shade_period,
 )
-from metrics import Kpi
+from metrics.kpi import Kpi
 from metrics.periods import bucket_start
 
 HISTORY_DAYS = {"day": 91, "week": 26 * 7, "month": 365, "quarter": 2 * 365}

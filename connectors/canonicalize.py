@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 
 from benefitboard.config import DatasetMapping
-from canonical import PARSE_ERROR, SOURCE_ROW, dataset_spec
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW, dataset_spec
 from connectors.errors import SourceError
 
 _PLAIN_TIMESTAMP = "%Y-%m-%d %H:%M:%S"

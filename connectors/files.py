@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 import polars as pl
 
 from benefitboard.config import DatasetMapping, KeyType, SourceConfig, SourceKeyError
-from canonical import SOURCE_ROW
+from canonical.datasets import SOURCE_ROW
 from connectors.canonicalize import to_canonical
 from connectors.errors import SourceError
 from connectors.kinds import SourceKind

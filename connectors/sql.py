@@ -150,7 +150,8 @@ class SqlSource(SourceKind):
         previous_row_count: int | None = None,
     ) -> InPlaceCheck:
         """The contract as SQL in the source database, with quarantine count and newest row."""
-        from connectors.pushdown import count_quarantined, newest_record, validate_live_source
+        from connectors.pushdown.rows import count_quarantined, newest_record
+        from connectors.pushdown.validate import validate_live_source
 
         validation = validate_live_source(
             source, dataset, contract, now=now, previous_row_count=previous_row_count

@@ -14,13 +14,17 @@ beside NPS by region, in stock by category, the benefit links) name them once be
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from charts.benefits import delivery_distribution_figure, link_figure, segment_figure
 from charts.style import SECOND_SERIES, SERIES
 from charts.trends import TrendLine, kpi_trend_figure, trend_figure, trend_window
-from metrics import MetricUnavailableError, Period
 from metrics.benefit_links import FREE_SHIPPING, ON_TIME, BenefitLink
+from metrics.engine import MetricUnavailableError
+from metrics.periods import Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context

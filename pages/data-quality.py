@@ -22,6 +22,9 @@ report unzip it and open ``index.html``.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 from datetime import UTC, datetime
 
 import polars as pl
@@ -41,8 +44,8 @@ from pages.ui.quality import (
 from pages.ui.tables import show_table
 from pages.ui.text import escape_markdown
 from pages.ui.trust import problem_of, when
-from store import DatasetEntry, Snapshot
 from store.runlog import RunLog
+from store.snapshots import DatasetEntry, Snapshot
 from validation.contracts import contracts_for_workspace
 from validation.quarantine import PAGE_SIZE, quarantine_csv, quarantine_page, reason_counts
 

@@ -11,6 +11,9 @@ a link opens the comments behind the view.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import polars as pl
 import streamlit as st
 
@@ -21,7 +24,8 @@ from charts.drilldown import (
     two_way_heatmap,
     what_changed_figure,
 )
-from metrics import Kpi, KpiResult, MetricUnavailableError
+from metrics.engine import KpiResult, MetricUnavailableError
+from metrics.kpi import Kpi
 from metrics.segments import SURVEY_OF_KPI
 from metrics.verbatims import score_bands
 from metrics.what_changed import what_changed

@@ -9,11 +9,14 @@ or a row to open the reason: its trend and the customers' own notes.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import polars as pl
 import streamlit as st
 
 from charts.effort import effort_bubbles, reason_trend_figure
-from metrics import MetricUnavailableError
+from metrics.engine import MetricUnavailableError
 from metrics.verbatims import CONTACT_COMMENTS, page_of
 from pages.ui import drill
 from pages.ui.charts import show_chart

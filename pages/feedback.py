@@ -10,11 +10,14 @@ feedback items, survey comments and contact notes, newest first.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import polars as pl
 import streamlit as st
 
 from charts.feedback import theme_bars, theme_origin_figure, theme_trend_heatmap
-from metrics import MetricUnavailableError
+from metrics.engine import MetricUnavailableError
 from metrics.pii import masked
 from metrics.theme_mentions import theme_summary, theme_trend
 from metrics.verbatims import page_of

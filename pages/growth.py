@@ -13,13 +13,17 @@ particular KPIs and names them once below.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import polars as pl
 import streamlit as st
 
 from charts.growth import channel_figure, channel_table
 from charts.style import money
 from charts.trends import kpi_trend_figure, trend_window
-from metrics import MetricUnavailableError, Period
+from metrics.engine import MetricUnavailableError
+from metrics.periods import Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context

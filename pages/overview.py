@@ -10,11 +10,15 @@ order, is the registry's too (``Registry.overview_rows``: the KPIs declared
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from charts.trends import kpi_trend_figure, nps_mix_figure, trend_window
-from exports import SlideStamp
-from metrics import MetricUnavailableError, Period
+from exports.slide import SlideStamp
+from metrics.engine import MetricUnavailableError
+from metrics.periods import Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context

@@ -13,11 +13,14 @@ page.
 
 from __future__ import annotations
 
+import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
+
+# isort: split
 import polars as pl
 import streamlit as st
 
 from connectors.errors import SourceError
-from metrics import MetricUnavailableError
+from metrics.engine import MetricUnavailableError
 from metrics.verbatims import RESPONSE_COMMENTS, Page, page_of
 from pages.ui import data, drill
 from pages.ui.comments import comment_cards, download_comments, local_time, pager

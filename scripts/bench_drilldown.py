@@ -31,8 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connectors.demo.comments import survey_comments
 from connectors.demo.phrases import SURVEY_TOPICS
-from metrics import MetricSettings, Period, kpi_by_segment
+from metrics.engine import kpi_by_segment
+from metrics.periods import Period
 from metrics.segments import kpi_by_two_segments, score_distribution, segment_trends
+from metrics.settings import MetricSettings
 from metrics.verbatims import comment_index, find_verbatims, page_of
 from metrics.what_changed import what_changed
 

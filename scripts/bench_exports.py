@@ -59,7 +59,9 @@ def page_renders(renders: int) -> tuple[dict[str, list[float]], dict[str, int], 
     from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
 
-    import exports
+    import exports.images
+    import exports.slide
+    import exports.tables
 
     registered: list = []
     original = MediaFileManager.add_deferred
@@ -69,7 +71,12 @@ def page_renders(renders: int) -> tuple[dict[str, list[float]], dict[str, int], 
         return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     done = dict.fromkeys(("chart_image", "table_csv", "slide_file"), 0)
-    real = {name: getattr(exports, name) for name in done}
+    modules = {
+        "chart_image": exports.images,
+        "table_csv": exports.tables,
+        "slide_file": exports.slide,
+    }
+    real = {name: getattr(modules[name], name) for name in done}
 
     def counting(name):
         def call(*args, **kwargs):
@@ -79,8 +86,8 @@ def page_renders(renders: int) -> tuple[dict[str, list[float]], dict[str, int], 
         return call
 
     MediaFileManager.add_deferred = record
-    for name in done:  # the download buttons call them through the exports package
-        setattr(exports, name, counting(name))
+    for name in done:  # the download buttons call them through their modules
+        setattr(modules[name], name, counting(name))
     times: dict[str, dict[bool, list[float]]] = {}
     try:
         at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
@@ -100,7 +107,7 @@ def page_renders(renders: int) -> tuple[dict[str, list[float]], dict[str, int], 
     finally:
         MediaFileManager.add_deferred = original
         for name, function in real.items():
-            setattr(exports, name, function)
+            setattr(modules[name], name, function)
     return times, rendered, registered
 
 

@@ -12,27 +12,3 @@ Layout of a store folder (git-ignored)::
       .refresh.lock                held by the one refresh writing (store.lock)
       runlog.sqlite                every refresh, dataset and expectation result (SQLAlchemy)
 """
-
-from store.snapshots import (
-    DatasetEntry,
-    Snapshot,
-    SnapshotNotFoundError,
-    SnapshotWriter,
-    current_snapshot,
-    list_snapshots,
-    open_snapshot,
-    prune_snapshots,
-    write_snapshot,
-)
-
-__all__ = [
-    "DatasetEntry",
-    "Snapshot",
-    "SnapshotNotFoundError",
-    "SnapshotWriter",
-    "current_snapshot",
-    "list_snapshots",
-    "open_snapshot",
-    "prune_snapshots",
-    "write_snapshot",
-]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from canonical import DATASETS, dataset_spec
+from canonical.datasets import DATASETS, dataset_spec
 from canonical.surveys import CES_SCALES, SURVEYS
 from validation.rules import (
     ALLOWED_EXPECTATIONS,

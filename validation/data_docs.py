@@ -16,7 +16,8 @@ would re-run every suite on the data, which the refresh has already done.
 Example:
     >>> from tempfile import TemporaryDirectory
     >>> import polars as pl
-    >>> from validation import build_contracts, validate_dataset
+    >>> from validation.contracts import build_contracts
+    >>> from validation.runner import validate_dataset
     >>> frame = pl.DataFrame({"response_id": ["r1", "r2"], "survey": ["nps", "nps"],
     ...     "score": [9.0, 11.0], "responded_at": [datetime(2025, 3, 9, tzinfo=UTC)] * 2})
     >>> responses = validate_dataset("responses", frame, build_contracts()["responses"],

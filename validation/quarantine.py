@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from canonical import SOURCE_ROW
+from canonical.datasets import SOURCE_ROW
 from validation.runner import REASON_SEPARATOR, REASONS, UNREADABLE
 
 PAGE_SIZE = 50

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from canonical import PARSE_ERROR
+from canonical.datasets import PARSE_ERROR
 
 Number = int | float
 

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from canonical import PARSE_ERROR, SOURCE_ROW, DatasetSpec, dataset_spec
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW, DatasetSpec, dataset_spec
 from validation.contracts import DatasetContract
 from validation.rules import ExtraExpectation, MostRowsValid
 from validation.suites import META_KEY, build_suite, helper_columns

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from canonical import dataset_spec
+from canonical.datasets import dataset_spec
 from validation.contracts import ContractError, DatasetContract, parse_extra_expectations
 from validation.rules import (
     ColumnsOrdered,

@@ -42,28 +42,3 @@ Example:
     >>> slowdown_dates(date(2026, 11, 22))
     (datetime.date(2026, 10, 24), datetime.date(2026, 11, 22))
 """
-
-from connectors.demo.generate import DemoSummary, generate_demo_database
-from connectors.demo.story import (
-    CHECKOUT_OUTAGE_DAYS_BEFORE_END,
-    FASTER_REFUNDS_DAYS_BEFORE_END,
-    FREE_SHIPPING_DAYS_BEFORE_END,
-    PLANTED_SLOWDOWN_REGION,
-    SLOWDOWN_DAYS,
-    SLOWDOWN_EVENT_TITLE,
-    baseline_dates,
-    slowdown_dates,
-)
-
-__all__ = [
-    "CHECKOUT_OUTAGE_DAYS_BEFORE_END",
-    "FASTER_REFUNDS_DAYS_BEFORE_END",
-    "FREE_SHIPPING_DAYS_BEFORE_END",
-    "PLANTED_SLOWDOWN_REGION",
-    "SLOWDOWN_DAYS",
-    "SLOWDOWN_EVENT_TITLE",
-    "DemoSummary",
-    "baseline_dates",
-    "generate_demo_database",
-    "slowdown_dates",
-]

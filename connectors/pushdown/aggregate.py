@@ -7,7 +7,7 @@ few thousand rows shaped exactly like ``metrics.aggregates`` builds them
 (``survey_counts``, ``contact_counts``, ``order_counts``) and the metrics
 engine computes every KPI, interval and test from them as usual:
 
-    >>> from metrics import compute_kpis
+    >>> from metrics.engine import compute_kpis
     >>> live = live_aggregate(source, "responses", periods=[period, comparison],
     ...                       timezone="Europe/Berlin", segments=["plan"], now=now)
     >>> nps = compute_kpis(["nps"], live.data, period, comparison)[0]

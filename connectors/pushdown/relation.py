@@ -37,7 +37,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from benefitboard.config import DatasetMapping, SourceConfig
-from canonical import dataset_spec
+from canonical.datasets import dataset_spec
 from connectors.database import dataset_select, source_engine
 from connectors.errors import SourceError
 from connectors.kinds import source_kind

@@ -29,7 +29,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from benefitboard.config import SourceConfig
-from canonical import PARSE_ERROR, SOURCE_ROW, dataset_spec
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW, dataset_spec
 from connectors.canonicalize import to_canonical
 from connectors.database import failure_words
 from connectors.errors import SourceError

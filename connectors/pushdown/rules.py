@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import sqlalchemy as sa
 
-from canonical import PARSE_ERROR, dataset_spec
+from canonical.datasets import PARSE_ERROR, dataset_spec
 from connectors.pushdown.bounds import gaps, iso_text, source_value
 from connectors.pushdown.relation import SourceRelation, TimeStyle
 from validation.contracts import DatasetContract

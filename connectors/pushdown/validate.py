@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from benefitboard.config import SourceConfig
 from benefitboard.secrets import source_url
-from canonical import dataset_spec
+from canonical.datasets import dataset_spec
 from connectors.pushdown.bounds import source_value
 from connectors.pushdown.relation import SourceRelation, TimeStyle, source_relation
 from connectors.pushdown.rows import MAX_PAGE_SIZE, count_quarantined, quarantine_page

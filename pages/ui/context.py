@@ -22,7 +22,7 @@ from benefitboard.config import WorkspaceConfig
 from pages.ui.auth import Access
 from pages.ui.filters import Period
 from pages.ui.state import ViewState
-from store import Snapshot
+from store.snapshots import Snapshot
 
 _KEY = "_benefitboard_page_context"
 APP = Path(__file__).resolve().parents[2] / "app.py"

@@ -28,7 +28,7 @@ that changes only orders leaves every survey number cached; twenty-five
 viewers of a live view within five minutes share one warehouse query.
 
 Example (Tuesday's refresh changed only orders: the survey numbers keep their cache key):
-    >>> from store import DatasetEntry
+    >>> from store.snapshots import DatasetEntry
     >>> def refreshed(snapshot_id: str, orders_fingerprint: str) -> Snapshot:
     ...     return Snapshot(snapshot_id, Path("."), created_at="", datasets={
     ...         "responses": DatasetEntry("responses", "shop_db", "ok", fingerprint="r1"),
@@ -55,13 +55,13 @@ import streamlit as st
 
 from benefitboard.config import SourceConfig, WorkspaceConfig, load_workspace
 from benefitboard.workspace import workspace_config_path
-from canonical import dataset_spec
+from canonical.datasets import dataset_spec
 from metrics.aggregates import AGGREGATES
 from metrics.periods import Period
-from store import Snapshot, SnapshotNotFoundError, current_snapshot, open_snapshot
+from store.snapshots import Snapshot, SnapshotNotFoundError, current_snapshot, open_snapshot
 
 if TYPE_CHECKING:
-    from connectors.pushdown import RowsPage
+    from connectors.pushdown.rows import RowsPage
     from pages.ui.context import PageContext
 
 LIVE_SLOT_SECONDS = 300
@@ -172,7 +172,7 @@ def _live_aggregate(
     filters: tuple[tuple[str, tuple[str, ...]], ...],
     _workspace: WorkspaceConfig,
 ) -> dict[str, pl.DataFrame]:
-    from connectors.pushdown import live_data
+    from connectors.pushdown.aggregate import live_data
 
     return live_data(
         _workspace, [dataset], periods=periods, segments=segments, filters=dict(filters)
@@ -299,7 +299,7 @@ def _values_of(snap: Snapshot, dataset: str, zone: str, workspace: WorkspaceConf
     segments = workspace.segments(dataset)
     entry = snap.datasets[dataset]
     if entry.live:
-        from connectors.pushdown import segment_values
+        from connectors.pushdown.rows import segment_values
 
         source = workspace.dataset_source(dataset)
         return segment_values(source, dataset, segments) if source is not None else {}
@@ -348,7 +348,7 @@ def live_verbatims(
     same view share it for the live slot. A filter on a column the source does
     not declare raises ``MetricUnavailableError``, as the snapshot path does.
     """
-    from metrics import MetricUnavailableError
+    from metrics.engine import MetricUnavailableError
 
     p = context.period
     filters = tuple(sorted((k, tuple(v)) for k, v in context.view.segments.items() if v))
@@ -383,7 +383,7 @@ def _live_verbatims(
     page_size: int,
     _workspace: WorkspaceConfig,
 ) -> RowsPage:
-    from connectors.pushdown import verbatims_page
+    from connectors.pushdown.rows import verbatims_page
     from pages.ui.metric_settings import settings_for
 
     return verbatims_page(
@@ -413,7 +413,7 @@ def live_quarantine(
     Judged as of the snapshot's refresh (its ``loaded_at``), so "in the future"
     means what it meant to the checks and counts the data-quality page shows.
     """
-    from connectors.pushdown import quarantine_page
+    from connectors.pushdown.rows import quarantine_page
 
     entry = context.snapshot.datasets[dataset]
     return quarantine_page(
@@ -438,7 +438,7 @@ def live_quarantine_reasons(context: PageContext, dataset: str) -> pl.DataFrame:
 def _live_quarantine_reasons(
     dataset: str, fingerprint: str, loaded_at: str | None, _workspace: WorkspaceConfig
 ) -> pl.DataFrame:
-    from connectors.pushdown import quarantine_reason_counts
+    from connectors.pushdown.rows import quarantine_reason_counts
 
     return quarantine_reason_counts(
         _live_source(_workspace, dataset),

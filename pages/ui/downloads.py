@@ -28,7 +28,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-import exports
+from exports import images as image_exports
+from exports import slide, tables
 from pages.ui.context import PageContext
 
 NAME_CHARS = 60
@@ -42,7 +43,7 @@ def downloads_allowed(context: PageContext | None, *, images: bool = False) -> b
     """
     if context is None or not context.sees_customer_data or context.view.screen:
         return False
-    return exports.images_available() if images else True
+    return image_exports.images_available() if images else True
 
 
 def file_name(context: PageContext | None, name: str, extension: str) -> str:
@@ -68,7 +69,7 @@ def chart_download(context: PageContext | None, figure: go.Figure, *, key: str, 
     """A small "PNG" button under a chart (the image is rendered on the click)."""
     _button(
         "PNG",
-        lambda: exports.chart_image(figure, "png"),
+        lambda: image_exports.chart_image(figure, "png"),
         file_name(context, name, "png"),
         "image/png",
         key=f"download-png-{key}",
@@ -82,7 +83,7 @@ def table_download(
     """A small "CSV" button under a table: exactly the values shown, safe in a spreadsheet."""
     _button(
         "CSV",
-        lambda: exports.table_csv(frame),
+        lambda: tables.table_csv(frame),
         file_name(context, name, "csv"),
         "text/csv",
         key=f"download-csv-{key}",
@@ -92,7 +93,7 @@ def table_download(
 
 def slide_downloads(
     rows: list[tuple[str, list]],
-    stamp: exports.SlideStamp,
+    stamp: slide.SlideStamp,
     *,
     name: str,
     on_download: Callable[[], None] | None = None,
@@ -107,7 +108,7 @@ def slide_downloads(
         def make() -> bytes:
             if on_download is not None:
                 on_download()
-            return exports.slide_file(rows, stamp, fmt)
+            return slide.slide_file(rows, stamp, fmt)
 
         return make
 

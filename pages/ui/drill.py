@@ -20,11 +20,13 @@ import polars as pl
 import streamlit as st
 
 from charts.trends import trend_window
-from metrics import MetricSettings, Period, buckets, effort_priority, feedback_themes
+from metrics.effort import effort_priority
 from metrics.effort_trend import effort_trend
 from metrics.engine import Data
-from metrics.periods import Grain
+from metrics.feedback import feedback_themes
+from metrics.periods import Grain, Period, buckets
 from metrics.segments import kpi_by_two_segments, score_distribution, segment_trends
+from metrics.settings import MetricSettings
 from metrics.theme_mentions import ThemeMentions, feedback_theme_trend, theme_mentions
 from metrics.verbatims import CommentSource, comment_index, find_verbatims
 from pages.ui.context import PageContext

@@ -15,14 +15,10 @@ from collections.abc import Sequence
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
-from metrics import (
-    KpiResult,
-    MetricSettings,
-    Period,
-    Registry,
-    build_registry,
-    compute_kpis,
-)
+from metrics.engine import KpiResult, compute_kpis
+from metrics.periods import Period
+from metrics.registry import Registry, build_registry
+from metrics.settings import MetricSettings
 from pages.ui.context import PageContext
 from pages.ui.data import DataKey, data_key, metric_data
 from pages.ui.metric_settings import settings_for

@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 from benefitboard.config import WorkspaceConfig
-from metrics import MetricSettings
+from metrics.settings import MetricSettings
 
 
 def settings_for(workspace: WorkspaceConfig) -> MetricSettings:

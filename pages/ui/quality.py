@@ -19,10 +19,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from canonical import SOURCE_ROW
+from canonical.datasets import SOURCE_ROW
 from pages.ui.trust import problem_of, trust_of, when
-from store import DatasetEntry, Snapshot
 from store.runlog import RunLog
+from store.snapshots import DatasetEntry, Snapshot
 from validation.contracts import DatasetContract
 
 STATUS_WORDS = {

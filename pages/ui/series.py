@@ -19,20 +19,18 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from metrics import (
-    MetricSettings,
+from metrics.aggregates import day_aggregate
+from metrics.benefit_links import OUTCOMES, BenefitLink, survey_by_last_order
+from metrics.engine import (
     MetricUnavailableError,
-    Period,
-    Registry,
-    buckets,
     compute_kpis,
-    day_aggregate,
     kpi_by_segment,
     kpi_trend,
     missing_reason,
 )
-from metrics.benefit_links import OUTCOMES, BenefitLink, survey_by_last_order
-from metrics.periods import Grain, bucket_start
+from metrics.periods import Grain, Period, bucket_start, buckets
+from metrics.registry import Registry
+from metrics.settings import MetricSettings
 from pages.ui.context import PageContext
 from pages.ui.data import DataKey, data_key, metric_data
 from pages.ui.kpis import registry_for

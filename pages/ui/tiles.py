@@ -10,7 +10,7 @@ or worse for customers (a faster delivery is a *down* arrow in green), and is
 grey whenever the change test does not call it.
 
 Example:
-    >>> from metrics import DEFAULT_REGISTRY
+    >>> from metrics.registry import DEFAULT_REGISTRY
     >>> sample_words(DEFAULT_REGISTRY.get("nps"), 3106, False)
     '3,106 answers'
     >>> sample_words(DEFAULT_REGISTRY.get("in_stock_rate"), 513966, False)
@@ -24,13 +24,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from metrics import Kpi, KpiResult
+from metrics.engine import KpiResult
+from metrics.kpi import Kpi
 from pages.ui import series
 from pages.ui.context import PageContext
 from pages.ui.kpis import kpi_results, registry_for
 from pages.ui.text import escape_markdown
 from pages.ui.trust import trust_of
-from store import DatasetEntry
+from store.snapshots import DatasetEntry
 
 STATUS_LABEL = {
     "green": ":green[● on target]",
@@ -88,7 +89,8 @@ class DeltaStyle:
 def delta_style(result: KpiResult, currency: str = "EUR") -> DeltaStyle:
     """The change as the tile shows it; grey and "no significant change" unless the test calls it.
 
-    >>> from metrics import DEFAULT_REGISTRY, Change, Estimate
+    >>> from metrics.registry import DEFAULT_REGISTRY
+    >>> from metrics.stats import Change, Estimate
     >>> nps = DEFAULT_REGISTRY.get("nps")
     >>> down = Change(-7.1, -9.0, -5.2, 0.0001, True, "down")
     >>> result = KpiResult(nps, Estimate(25.8, 24.0, 27.6, 3106, False), None, down, 35.0,

@@ -12,7 +12,7 @@ made here:
 Everything source-derived (names, failure messages) is escaped for Markdown.
 
 Example:
-    >>> from store import DatasetEntry
+    >>> from store.snapshots import DatasetEntry
     >>> trust_of(DatasetEntry("orders", "shop_db", "ok", rows=98, quarantined=2,
     ...                       loaded_at="2026-11-01T06:00:00+00:00"))[0]
     'partly quarantined'
@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 import streamlit as st
 
 from pages.ui.text import escape_markdown
-from store import DatasetEntry, Snapshot
+from store.snapshots import DatasetEntry, Snapshot
 
 FRESH, STALE, QUARANTINED, FAILED, NO_SOURCE = (
     "fresh and valid",

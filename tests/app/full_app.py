@@ -39,3 +39,8 @@ def whole_app(config_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("BENEFITBOARD_CONFIG", str(config_path))
     monkeypatch.setattr(app_test_module, "PagesManager", _DeclaredPagesOnly)
     return AppTest.from_file(APP, default_timeout=60)
+
+
+def declared_pages_only() -> None:
+    """For a script run outside pytest: every AppTest from now on keeps the detection off."""
+    app_test_module.PagesManager = _DeclaredPagesOnly  # type: ignore[misc]

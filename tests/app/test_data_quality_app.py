@@ -20,9 +20,9 @@ from streamlit.testing.v1 import AppTest
 from benefitboard.config import load_workspace
 from benefitboard.refresh import refresh_workspace
 from benefitboard.workspace import demo_database_path
-from canonical import SOURCE_ROW
-from store import current_snapshot
+from canonical.datasets import SOURCE_ROW
 from store.runlog import RunLog
+from store.snapshots import current_snapshot
 from tests.conftest import DEMO_NOW
 from validation.quarantine import reason_counts
 from validation.runner import REASONS

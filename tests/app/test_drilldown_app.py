@@ -18,22 +18,18 @@ from streamlit.testing.v1 import AppTest
 
 from benefitboard.config import load_workspace
 from connectors.demo.story import PLANTED_SLOWDOWN_REGION
-from metrics import (
-    DEFAULT_REGISTRY,
-    Period,
-    build_registry,
-    compute_kpi,
-    effort_priority,
-    feedback_themes,
-    kpi_by_segment,
-)
+from metrics.effort import effort_priority
+from metrics.engine import compute_kpi, kpi_by_segment
+from metrics.feedback import feedback_themes
+from metrics.periods import Period
 from metrics.pii import mask_personal_data
+from metrics.registry import DEFAULT_REGISTRY, build_registry
 from metrics.segments import kpi_by_two_segments, score_distribution
 from metrics.theme_mentions import theme_mentions
 from metrics.verbatims import CONTACT_COMMENTS, RESPONSE_COMMENTS, comment_index, find_verbatims
 from metrics.what_changed import what_changed
 from pages.ui.metric_settings import settings_for
-from store import current_snapshot
+from store.snapshots import current_snapshot
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # The demo ends on 31 October 2026 (Berlin): the default view is the 30 days before it,

@@ -18,18 +18,13 @@ from streamlit.testing.v1 import AppTest
 
 from benefitboard.config import load_workspace
 from charts.trends import trend_window
-from metrics import (
-    Period,
-    build_registry,
-    compute_kpi,
-    compute_kpis,
-    kpi_by_segment,
-    kpi_trend,
-)
 from metrics.benefit_links import FREE_SHIPPING, ON_TIME, survey_by_last_order
+from metrics.engine import compute_kpi, compute_kpis, kpi_by_segment, kpi_trend
+from metrics.periods import Period
+from metrics.registry import build_registry
 from pages.ui.metric_settings import settings_for
 from pages.ui.tiles import delta_style, sample_words, status_line
-from store import current_snapshot
+from store.snapshots import current_snapshot
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # The demo ends on 31 October 2026 (Berlin): the default view is the 30 days before it,

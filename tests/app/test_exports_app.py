@@ -18,12 +18,14 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-import exports
+import exports.images
+import exports.slide
+import exports.tables
 import store.pins
 from benefitboard.config import load_workspace
-from metrics import kpi_by_segment
+from metrics.engine import kpi_by_segment
 from metrics.what_changed import what_changed
-from store import current_snapshot
+from store.snapshots import current_snapshot
 from tests.app.test_access_app import app_for, guarded_workspace  # noqa: F401 (a fixture)
 from tests.app.test_drilldown_app import COMPARISON, PERIOD, engine
 from tests.app.test_drilldown_app import run as opened
@@ -137,9 +139,12 @@ def test_the_leadership_screen_offers_no_downloads(app):
 
 def test_a_render_exports_nothing_until_a_click(app, registered, monkeypatch):
     calls: list[str] = []
-    for name in ("chart_image", "table_csv", "slide_file"):
-        real = getattr(exports, name)
-        monkeypatch.setattr(exports, name, _counted(real, name, calls))
+    for module, name in (
+        (exports.images, "chart_image"),
+        (exports.tables, "table_csv"),
+        (exports.slide, "slide_file"),
+    ):
+        monkeypatch.setattr(module, name, _counted(getattr(module, name), name, calls))
     at = opened(app, "pages/drilldown.py")
     at.run()  # a rerun, as every click elsewhere on the page causes
     offered = downloads(at, registered)
@@ -205,14 +210,14 @@ def test_chart_png_and_overview_slides_are_real_files_stamped_with_the_view(
 ):
     pins: list[tuple] = []
     monkeypatch.setattr(store.pins, "pin_snapshot", lambda *args: pins.append(args))
-    stamps: list[exports.SlideStamp] = []
-    real_slide_file = exports.slide_file
+    stamps: list[exports.slide.SlideStamp] = []
+    real_slide_file = exports.slide.slide_file
 
     def slide_file(rows, stamp, fmt):
         stamps.append(stamp)
         return real_slide_file(rows, stamp, fmt)
 
-    monkeypatch.setattr(exports, "slide_file", slide_file)
+    monkeypatch.setattr(exports.slide, "slide_file", slide_file)
     at = opened(app, "pages/overview.py", seg__region="North")
     snapshot = current_snapshot(load_workspace(demo_workspace).store_dir)
 
@@ -243,7 +248,9 @@ def test_chart_png_and_overview_slides_are_real_files_stamped_with_the_view(
 
 def test_the_slide_shows_the_tiles_numbers(app, registered, monkeypatch):
     shown: list = []
-    monkeypatch.setattr(exports, "slide_file", lambda rows, stamp, fmt: shown.append(rows) or b"")
+    monkeypatch.setattr(
+        exports.slide, "slide_file", lambda rows, stamp, fmt: shown.append(rows) or b""
+    )
     monkeypatch.setattr(store.pins, "pin_snapshot", lambda *args: None)
     at = opened(app, "pages/overview.py")
     labelled(at, registered, "Slide (PDF)")[0].make()

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from benefitboard.config import load_workspace
 from benefitboard.workspace import demo_database_path
 from pages.ui.state import KNOWN, SEGMENT_PREFIX, ViewState, view_to_params
-from store import current_snapshot
+from store.snapshots import current_snapshot
 from tests.faults.survey_shop import table_counts
 from tests.security.statements import PAYLOADS, assert_never_in_sql, recorded_statements
 

@@ -26,11 +26,12 @@ from streamlit.testing.v1 import AppTest
 
 from benefitboard.config import load_workspace
 from benefitboard.refresh import refresh_workspace
-from connectors.pushdown import live_data
-from metrics import MetricSettings, Period
+from connectors.pushdown.aggregate import live_data
+from metrics.periods import Period
 from metrics.pii import mask_personal_data
+from metrics.settings import MetricSettings
 from metrics.verbatims import comment_index, find_verbatims, search_terms
-from store import current_snapshot
+from store.snapshots import current_snapshot
 from tests.conftest import DEMO_NOW
 from tests.connectors.pushdown.planted import copy_to_database, planted_workspace
 from validation.quarantine import PAGE_SIZE as QUARANTINE_PAGE_SIZE

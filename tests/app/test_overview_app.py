@@ -9,8 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from benefitboard.config import load_workspace
-from metrics import MetricSettings, Period, build_registry, compute_kpis
-from store import current_snapshot
+from metrics.engine import compute_kpis
+from metrics.periods import Period
+from metrics.registry import build_registry
+from metrics.settings import MetricSettings
+from store.snapshots import current_snapshot
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FOUNDATION_KPIS = (

@@ -2,9 +2,12 @@
 
 `lint-imports` checks the layers and, with its ``acyclic_siblings`` contract,
 cycles between the modules of one package (pyproject.toml). It does not see a
-cycle through a package's ``__init__`` (``metrics/__init__`` -> ``metrics.a`` ->
-``metrics``), which breaks at import time just the same, so this test checks the
-whole module graph with grimp, import-linter's graph library.
+cycle through a package's ``__init__``, so this test checks the whole module graph
+with grimp, import-linter's graph library, plus the edge no import statement shows:
+importing ``metrics.kpi`` first imports ``metrics``. A package root that re-exports
+its submodules (``metrics/__init__`` importing ``metrics.kpi``) is therefore a cycle,
+and under Streamlit, where many sessions' threads import at once, such a cycle
+handed threads half-built modules (pages/ui/preload.py tells the story).
 """
 
 from __future__ import annotations
@@ -88,7 +91,21 @@ def cycles_in(packages: Iterable[str], search_path: Path) -> list[list[str]]:
         graph = grimp.build_graph(*packages, cache_dir=None)
     finally:
         sys.path.remove(str(search_path))
-    return import_cycles(graph.modules, graph.find_modules_directly_imported_by)
+    return import_cycles(graph.modules, lambda module: imports_of(graph, module))
+
+
+def imports_of(graph: grimp.ImportGraph, module: str) -> set[str]:
+    """What importing ``module`` imports: its import statements and its parent packages.
+
+    >>> class Graph:
+    ...     def find_modules_directly_imported_by(self, module):
+    ...         return {"canonical.datasets"}
+    >>> sorted(imports_of(Graph(), "metrics.engine.core"))
+    ['canonical.datasets', 'metrics', 'metrics.engine']
+    """
+    parts = module.split(".")
+    parents = {".".join(parts[:end]) for end in range(1, len(parts))}
+    return set(graph.find_modules_directly_imported_by(module)) | parents
 
 
 def describe(cycles: list[list[str]]) -> str:
@@ -105,7 +122,8 @@ def test_the_application_has_no_import_cycle():
 
 @pytest.fixture
 def package_with_an_init_cycle(tmp_path):
-    """``planted/__init__`` imports ``planted.a``, which imports ``planted`` back."""
+    """``planted/__init__`` re-exports ``planted.a``; ``b`` and ``c`` import each other;
+    ``facade`` is a subpackage whose root re-exports its module ``x``."""
     package = tmp_path / "planted_cycle_pkg"
     package.mkdir()
     (package / "__init__.py").write_text("from planted_cycle_pkg.a import VALUE\n")
@@ -113,6 +131,9 @@ def package_with_an_init_cycle(tmp_path):
     (package / "b.py").write_text("import planted_cycle_pkg.c\n")
     (package / "c.py").write_text("from planted_cycle_pkg import b\n")
     (package / "d.py").write_text("import planted_cycle_pkg.a\n")
+    (package / "facade").mkdir()
+    (package / "facade" / "__init__.py").write_text("from planted_cycle_pkg.facade.x import X\n")
+    (package / "facade" / "x.py").write_text("X = 1\n")
     return tmp_path
 
 
@@ -121,4 +142,5 @@ def test_a_planted_cycle_is_found(package_with_an_init_cycle):
     assert cycles == [
         ["planted_cycle_pkg", "planted_cycle_pkg.a"],
         ["planted_cycle_pkg.b", "planted_cycle_pkg.c"],
+        ["planted_cycle_pkg.facade", "planted_cycle_pkg.facade.x"],
     ]

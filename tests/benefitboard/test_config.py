@@ -122,7 +122,8 @@ def test_a_sql_source_may_be_live_and_a_files_source_may_not(tmp_path):
 
 
 def test_custom_kpis_are_read_as_the_metrics_engines_own_spec():
-    from metrics import CustomKpiSpec, build_registry
+    from metrics.custom import CustomKpiSpec
+    from metrics.registry import build_registry
 
     workspace = load_workspace(DEMO_CONFIG)
     assert all(isinstance(k, CustomKpiSpec) for k in workspace.custom_kpis)
@@ -131,7 +132,7 @@ def test_custom_kpis_are_read_as_the_metrics_engines_own_spec():
 
 
 def test_without_an_overview_table_the_registry_chooses_the_tiles():
-    from metrics import build_registry
+    from metrics.registry import build_registry
 
     workspace = load_workspace(DEMO_CONFIG)
     assert workspace.overview_tiles is None
@@ -140,7 +141,7 @@ def test_without_an_overview_table_the_registry_chooses_the_tiles():
 
 
 def test_the_overview_tiles_are_chosen_and_ordered_in_config(tmp_path):
-    from metrics import build_registry
+    from metrics.registry import build_registry
 
     text = (
         MINIMAL

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from benefitboard.refresh import refresh_workspace
 from pages.ui.trust import banner_headline, not_up_to_date, trust_of
-from store import DatasetEntry, current_snapshot
+from store.snapshots import DatasetEntry, current_snapshot
 
 FIRST = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 SECOND = FIRST + timedelta(hours=12)

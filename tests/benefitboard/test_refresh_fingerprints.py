@@ -14,13 +14,15 @@ import sqlalchemy as sa
 import pages.ui.kpis as kpis
 from benefitboard.config import load_workspace
 from benefitboard.refresh import refresh_workspace
-from metrics import Period, compute_kpis, day_aggregate
+from metrics.aggregates import day_aggregate
+from metrics.engine import compute_kpis
+from metrics.periods import Period
 from pages.ui import data
 from pages.ui.context import PageContext
 from pages.ui.filters import Period as ViewPeriod
 from pages.ui.metric_settings import settings_for
 from pages.ui.state import ViewState
-from store import Snapshot
+from store.snapshots import Snapshot
 from tests.conftest import DEMO_NOW
 
 OCTOBER = ViewPeriod(date(2026, 10, 2), date(2026, 10, 31), date(2026, 9, 2), date(2026, 10, 1))
@@ -46,7 +48,7 @@ def two_refreshes(demo_workspace: Path, tmp_path_factory) -> tuple[Path, Snapsho
     second = refresh_workspace(config, now=DEMO_NOW + timedelta(hours=1))
     assert first.status == second.status == "ok"
     store = load_workspace(config).store_dir
-    from store import open_snapshot
+    from store.snapshots import open_snapshot
 
     return config, open_snapshot(store, first.snapshot_id), open_snapshot(store, second.snapshot_id)
 

@@ -23,9 +23,11 @@ from benefitboard.config import load_workspace
 from benefitboard.demo import create_demo_workspace
 from benefitboard.refresh import RefreshReport, refresh_workspace
 from benefitboard.workspace import demo_database_path
-from canonical import SOURCE_ROW
-from metrics import MetricSettings, Period, compute_kpis
-from store import current_snapshot
+from canonical.datasets import SOURCE_ROW
+from metrics.engine import compute_kpis
+from metrics.periods import Period
+from metrics.settings import MetricSettings
+from store.snapshots import current_snapshot
 from tests.conftest import DEMO_END_DATE, DEMO_NOW, DEMO_SEED
 from validation.runner import REASONS
 

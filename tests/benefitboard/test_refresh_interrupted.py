@@ -24,9 +24,9 @@ from benefitboard.config import load_workspace
 from benefitboard.demo import create_demo_workspace
 from benefitboard.refresh import refresh_workspace
 from benefitboard.workspace import REPO_ROOT
-from store import Snapshot, current_snapshot, list_snapshots
 from store.lock import refresh_lock
 from store.runlog import RunLog
+from store.snapshots import Snapshot, current_snapshot, list_snapshots
 from tests.conftest import DEMO_END_DATE, DEMO_NOW, DEMO_SEED
 
 KILL_TIMEOUT_SECONDS = 120

@@ -194,7 +194,7 @@ def test_screen_picks_up_a_new_snapshot_without_reloading(
     refreshable_app: tuple[str, Path], chromium_browser: Browser
 ) -> None:
     from benefitboard.config import load_workspace
-    from store import current_snapshot, write_snapshot
+    from store.snapshots import current_snapshot, write_snapshot
 
     base_url, config = refreshable_app
     context = chromium_browser.new_context(viewport={"width": 1920, "height": 1080})

@@ -24,10 +24,12 @@ from benefitboard.config import load_workspace
 from benefitboard.demo import create_demo_workspace
 from benefitboard.refresh import refresh_workspace
 from benefitboard.workspace import demo_database_path
-from connectors.demo import generate_demo_database
-from metrics import Period, build_registry, compute_kpis
+from connectors.demo.generate import generate_demo_database
+from metrics.engine import compute_kpis
+from metrics.periods import Period
+from metrics.registry import build_registry
 from pages.ui.metric_settings import settings_for
-from store import open_snapshot
+from store.snapshots import open_snapshot
 from tests.browser.conftest import REPO_ROOT
 from tests.browser.rendered_page import OpenRenderedPage, wait_until_rendered
 from tests.browser.streamlit_server import running_streamlit

@@ -9,7 +9,7 @@ from charts.benefits import (
     link_figure,
     segment_figure,
 )
-from metrics import DEFAULT_REGISTRY
+from metrics.registry import DEFAULT_REGISTRY
 
 ON_TIME = DEFAULT_REGISTRY.get("on_time_rate")
 NPS = DEFAULT_REGISTRY.get("nps")

@@ -19,7 +19,7 @@ from charts.drilldown import (
 )
 from charts.effort import effort_bubbles, reason_trend_figure
 from charts.feedback import theme_bars, theme_origin_figure, theme_trend_heatmap
-from metrics import DEFAULT_REGISTRY
+from metrics.registry import DEFAULT_REGISTRY
 from metrics.what_changed import what_changed
 
 NPS = DEFAULT_REGISTRY.get("nps")

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from charts.growth import channel_figure, channel_table
-from metrics import DEFAULT_REGISTRY
+from metrics.registry import DEFAULT_REGISTRY
 
 KPIS = {k: DEFAULT_REGISTRY.get(k) for k in ("new_customers", "cac", "conversion")}
 

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from charts.style import add_events, axis_format, chart_text, for_screen, money
-from metrics import DEFAULT_REGISTRY
+from metrics.registry import DEFAULT_REGISTRY
 
 
 def test_axes_read_like_the_tiles():

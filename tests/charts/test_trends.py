@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 
 from charts.trends import kpi_trend_figure, nps_mix_figure, trend_window
-from metrics import DEFAULT_REGISTRY
+from metrics.registry import DEFAULT_REGISTRY
 
 NPS = DEFAULT_REGISTRY.get("nps")
 REVENUE = DEFAULT_REGISTRY.get("revenue")

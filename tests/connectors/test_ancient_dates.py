@@ -13,9 +13,9 @@ from pathlib import Path
 
 from benefitboard.config import DatasetMapping, SourceConfig
 from benefitboard.refresh import refresh_workspace
-from canonical import PARSE_ERROR, SOURCE_ROW
-from connectors import read_dataset
-from store import current_snapshot
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW
+from connectors.read import read_dataset
+from store.snapshots import current_snapshot
 
 NOW = datetime(2026, 10, 3, 6, 0, tzinfo=UTC)
 ANCIENT = ["0001-01-01 00:00:00", "0000-01-01 00:00:00", "-0005-03-01 00:00:00"]

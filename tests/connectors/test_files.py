@@ -9,9 +9,10 @@ import polars as pl
 import pytest
 
 from benefitboard.config import DatasetMapping, SourceConfig
-from canonical import PARSE_ERROR, SOURCE_ROW
-from connectors import SourceError, read_dataset
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW
+from connectors.errors import SourceError
 from connectors.files import SOURCE_FILE
+from connectors.read import read_dataset
 
 HEADER = "feedback_id,created_at,theme,source,customer,text"
 ROWS = [

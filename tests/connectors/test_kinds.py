@@ -25,9 +25,11 @@ from benefitboard.config import (
     load_workspace,
 )
 from benefitboard.refresh import refresh_workspace
-from connectors import SourceError, SourceKind, read_dataset, register_source_kind, source_kind
 from connectors.canonicalize import to_canonical
-from store import current_snapshot
+from connectors.errors import SourceError
+from connectors.kinds import SourceKind, register_source_kind, source_kind
+from connectors.read import read_dataset
+from store.snapshots import current_snapshot
 
 
 class InlineSource(SourceKind):

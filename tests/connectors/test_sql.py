@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from benefitboard.config import DatasetMapping, SourceConfig
-from canonical import PARSE_ERROR, SOURCE_ROW
-from connectors import SourceError, read_dataset
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW
+from connectors.errors import SourceError
+from connectors.read import read_dataset
 
 ANSWERS = [
     # id, kind, score, created (text as stored by SQLite), plan

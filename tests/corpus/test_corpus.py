@@ -24,10 +24,11 @@ import pytest
 import sqlalchemy as sa
 
 from benefitboard.config import DatasetMapping, SourceConfig
-from canonical import SOURCE_ROW
-from connectors import SourceError, read_dataset
-from validation import build_contracts, validate_dataset
-from validation.runner import REASONS
+from canonical.datasets import SOURCE_ROW
+from connectors.errors import SourceError
+from connectors.read import read_dataset
+from validation.contracts import build_contracts
+from validation.runner import REASONS, validate_dataset
 
 FILES = Path(__file__).parent / "files"
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)

@@ -21,10 +21,14 @@ import pytest
 import benefitboard.config
 from benefitboard.config import KeyType, SourceConfig, load_workspace
 from benefitboard.refresh import refresh_workspace
-from connectors import SourceKind, read_dataset, register_source_kind
 from connectors.canonicalize import to_canonical
-from metrics import Kpi, Period, Registry, compute_kpi
+from connectors.kinds import SourceKind, register_source_kind
+from connectors.read import read_dataset
 from metrics.catalogue import builtin_kpis
+from metrics.engine import compute_kpi
+from metrics.kpi import Kpi
+from metrics.periods import Period
+from metrics.registry import Registry
 from metrics.view import KpiView
 from validation.contracts import build_contracts
 from validation.rules import InRange

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from canonical import DATASETS
-from metrics import DEFAULT_REGISTRY
+from canonical.datasets import DATASETS
+from metrics.registry import DEFAULT_REGISTRY
 from pages.ui import state
 from pages.ui.state import ViewState, view_to_params
 from tests.docs.config_keys import accepted_keys

@@ -12,10 +12,14 @@ import polars as pl
 import pytest
 
 from benefitboard.config import load_workspace
-from exports import chart_image, figure_image, overview_slide, slide_file, table_csv
-from exports.slide import SlideStamp
-from metrics import MetricSettings, Period, build_registry, compute_kpis
-from store import current_snapshot
+from exports.images import chart_image, figure_image
+from exports.slide import SlideStamp, overview_slide, slide_file
+from exports.tables import table_csv
+from metrics.engine import compute_kpis
+from metrics.periods import Period
+from metrics.registry import build_registry
+from metrics.settings import MetricSettings
+from store.snapshots import current_snapshot
 
 ROWS = [("Customer benefit", ["nps", "csat", "ces"]), ("Growth", ["new_customers", "revenue"])]
 STAMP = SlideStamp(

@@ -7,8 +7,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from benefitboard.config import load_workspace
-from metrics import MetricSettings, Period, compute_kpis
-from store import current_snapshot
+from metrics.engine import compute_kpis
+from metrics.periods import Period
+from metrics.settings import MetricSettings
+from store.snapshots import current_snapshot
 from tests.faults.survey_shop import DAYS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

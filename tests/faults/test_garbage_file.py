@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from store import current_snapshot
 from store.runlog import RunLog
+from store.snapshots import current_snapshot
 from tests.faults.pages import banners, nps_tile, overview
 from tests.faults.survey_shop import FIRST, NPS, RESPONSE_COUNT, SurveyShop, survey_shop
 

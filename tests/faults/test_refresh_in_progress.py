@@ -16,8 +16,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benefitboard.refresh import RefreshReport, refresh_workspace
-from store import current_snapshot
 from store.lock import LOCK_FILE
+from store.snapshots import current_snapshot
 from tests.faults.pages import nps_tile, overview
 from tests.faults.survey_shop import FIRST, NPS, SECOND, TABLE, survey_shop
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import pytest
 
 from benefitboard.config import load_workspace
-from connectors import SourceError
-from connectors.pushdown import live_aggregate
-from store import current_snapshot
+from connectors.errors import SourceError
+from connectors.pushdown.aggregate import live_aggregate
 from store.runlog import RunLog
+from store.snapshots import current_snapshot
 from tests.faults.pages import VIEW, banners, engine_nps, nps_tile, overview
 from tests.faults.survey_shop import FIRST, NPS, RESPONSE_COUNT, survey_shop
 

@@ -21,11 +21,12 @@ import pytest
 import sqlalchemy as sa
 
 from benefitboard.config import load_workspace
-from connectors import SourceError
-from connectors.pushdown import live_aggregate, verbatims_page
-from metrics import MetricSettings
-from store import current_snapshot
+from connectors.errors import SourceError
+from connectors.pushdown.aggregate import live_aggregate
+from connectors.pushdown.rows import verbatims_page
+from metrics.settings import MetricSettings
 from store.runlog import RunLog
+from store.snapshots import current_snapshot
 from tests.faults.pages import VIEW, banners, nps_tile, overview
 from tests.faults.survey_shop import FIRST, NPS, RESPONSE_COUNT, TABLE, SurveyShop, survey_shop
 

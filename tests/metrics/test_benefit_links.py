@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 
-from metrics import MetricSettings, MetricUnavailableError, Period, compute_kpi
 from metrics.benefit_links import FREE_SHIPPING, NOT_LINKED, ON_TIME, survey_by_last_order
+from metrics.engine import MetricUnavailableError, compute_kpi
+from metrics.periods import Period
+from metrics.settings import MetricSettings
 from metrics.stats import nps_interval, proportion_change, z_change
 from tests.metrics.fixtures import frame, utc
 

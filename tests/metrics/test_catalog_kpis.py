@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from metrics import Period, compute_kpi, compute_kpis
+from metrics.engine import compute_kpi, compute_kpis
+from metrics.periods import Period
 from tests.metrics.fixtures import d, frame
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))

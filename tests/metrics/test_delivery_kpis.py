@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 from scipy import stats as scipy_stats
 
-from metrics import Period, compute_kpi, compute_kpis, order_counts
+from metrics.aggregates import order_counts
+from metrics.engine import compute_kpi, compute_kpis
+from metrics.periods import Period
 from tests.metrics.fixtures import frame, utc
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))

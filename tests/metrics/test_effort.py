@@ -8,7 +8,10 @@ import polars as pl
 import pytest
 from scipy import stats as scipy_stats
 
-from metrics import MetricSettings, MetricUnavailableError, Period, effort_priority
+from metrics.effort import effort_priority
+from metrics.engine import MetricUnavailableError
+from metrics.periods import Period
+from metrics.settings import MetricSettings
 from tests.metrics.fixtures import frame, utc
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))

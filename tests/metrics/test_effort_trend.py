@@ -5,8 +5,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics import MetricUnavailableError, Period, effort_priority
+from metrics.effort import effort_priority
 from metrics.effort_trend import effort_trend
+from metrics.engine import MetricUnavailableError
+from metrics.periods import Period
 from tests.metrics.fixtures import frame, utc
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 21))

@@ -6,19 +6,19 @@ import polars as pl
 import pytest
 
 import metrics.engine
-from metrics import (
-    DEFAULT_REGISTRY,
-    MetricSettings,
+from metrics.aggregates import survey_counts
+from metrics.engine import (
     MetricUnavailableError,
-    Period,
     available_kpis,
     compute_kpi,
     compute_kpis,
     default_period,
     kpi_by_segment,
     kpi_trend,
-    survey_counts,
 )
+from metrics.periods import Period
+from metrics.registry import DEFAULT_REGISTRY
+from metrics.settings import MetricSettings
 from tests.metrics.fixtures import frame, nps_answers, responses, utc
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))

@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
-from metrics import MetricUnavailableError, Period, feedback_themes
+from metrics.engine import MetricUnavailableError
+from metrics.feedback import feedback_themes
+from metrics.periods import Period
 from tests.metrics.fixtures import frame, utc
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
-from metrics import MetricSettings, Period, compute_kpis
+from metrics.engine import compute_kpis
+from metrics.periods import Period
+from metrics.settings import MetricSettings
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))
 START = datetime(2023, 12, 20, tzinfo=UTC)

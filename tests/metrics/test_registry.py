@@ -4,16 +4,12 @@ from datetime import date
 
 import pytest
 
-from metrics import (
-    DEFAULT_REGISTRY,
-    CustomKpiSpec,
-    MetricSettings,
-    Period,
-    build_registry,
-    compute_kpi,
-    compute_kpis,
-)
+from metrics.custom import CustomKpiSpec
+from metrics.engine import compute_kpi, compute_kpis
 from metrics.kpi import GROUP_TITLES
+from metrics.periods import Period
+from metrics.registry import DEFAULT_REGISTRY, build_registry
+from metrics.settings import MetricSettings
 from metrics.status import status_for
 from tests.metrics.fixtures import d, frame, nps_answers
 

@@ -5,7 +5,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics import MetricUnavailableError, Period, kpi_by_segment, kpi_trend
+from metrics.engine import MetricUnavailableError, kpi_by_segment, kpi_trend
+from metrics.periods import Period
 from metrics.segments import kpi_by_two_segments, score_distribution, segment_trends
 from tests.metrics.fixtures import frame, utc
 

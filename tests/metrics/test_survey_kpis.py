@@ -7,7 +7,9 @@ import polars as pl
 import pytest
 from scipy import stats as scipy_stats
 
-from metrics import MetricSettings, Period, compute_kpi
+from metrics.engine import compute_kpi
+from metrics.periods import Period
+from metrics.settings import MetricSettings
 from tests.metrics.fixtures import nps_answers, responses
 
 JAN = Period(date(2024, 1, 1), date(2024, 1, 31))

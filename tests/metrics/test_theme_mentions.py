@@ -5,7 +5,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics import Period, feedback_themes
+from metrics.feedback import feedback_themes
+from metrics.periods import Period
 from metrics.theme_mentions import (
     feedback_theme_trend,
     theme_mentions,

@@ -5,7 +5,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics import MetricSettings, Period
+from metrics.periods import Period
+from metrics.settings import MetricSettings
 from metrics.verbatims import (
     CONTACT_COMMENTS,
     SEARCH_COLUMN,

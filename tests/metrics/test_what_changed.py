@@ -5,7 +5,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics import MetricSettings, Period, compute_kpi, kpi_by_segment
+from metrics.engine import compute_kpi, kpi_by_segment
+from metrics.periods import Period
+from metrics.settings import MetricSettings
 from metrics.what_changed import what_changed
 from tests.metrics.fixtures import frame, utc
 

@@ -11,13 +11,16 @@ import pytest
 
 from benefitboard.config import load_workspace
 from benefitboard.refresh import _in_time_order
-from metrics import MetricSettings, Period, build_registry, compute_kpis, kpi_by_segment
 from metrics.aggregates import day_aggregate
+from metrics.engine import compute_kpis, kpi_by_segment
+from metrics.periods import Period
+from metrics.registry import build_registry
+from metrics.settings import MetricSettings
 from pages.ui import data
 from pages.ui.context import PageContext
 from pages.ui.filters import Period as ViewPeriod
 from pages.ui.state import ViewState
-from store import current_snapshot
+from store.snapshots import current_snapshot
 
 OCTOBER = ViewPeriod(date(2026, 10, 2), date(2026, 10, 31), date(2026, 9, 2), date(2026, 10, 1))
 PERIOD, COMPARISON = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pages.ui.quality import dataset_summary, examples_text, expectation_table, needing_attention
-from store import DatasetEntry, Snapshot
-from validation import build_contracts
+from store.snapshots import DatasetEntry, Snapshot
+from validation.contracts import build_contracts
 
 TAKEN = "2026-11-01T06:00:00+00:00"
 

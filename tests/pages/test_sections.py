@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from metrics import DEFAULT_REGISTRY
 from metrics.kpi import SECTIONS
+from metrics.registry import DEFAULT_REGISTRY
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 

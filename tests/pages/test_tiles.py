@@ -2,9 +2,11 @@
 
 import pytest
 
-from metrics import DEFAULT_REGISTRY, Change, Estimate, KpiResult
+from metrics.engine import KpiResult
+from metrics.registry import DEFAULT_REGISTRY
+from metrics.stats import Change, Estimate
 from pages.ui.tiles import delta_style, sample_words, status_line, target_words, trust_badge
-from store import DatasetEntry
+from store.snapshots import DatasetEntry
 
 SIGNIFICANT_DROP = Change(-7.1, -9.0, -5.2, 0.0001, True, "down")
 NOISE = Change(2.0, -1.0, 5.0, 0.4, False, "no significant change")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pages.ui.trust import banner_headline, problem_of, trust_of, when
-from store import DatasetEntry
+from store.snapshots import DatasetEntry
 
 LOADED = "2026-11-01T06:00:00+00:00"
 

@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from benefitboard.__main__ import TerminalProgress, main
 from benefitboard.refresh import RefreshReport
 from benefitboard.text import printable, printable_lines
-from store import DatasetEntry
 from store.runlog import RunLog, dataset_runs, expectation_results, runs
+from store.snapshots import DatasetEntry
 
 NOW = datetime(2026, 10, 3, 6, 0, tzinfo=UTC)
 SCREEN_CLEAR = "\x1b[2J\x1b[H"

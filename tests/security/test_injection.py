@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 
 from benefitboard.config import SourceConfig, load_workspace
-from connectors import SourceError, read_dataset
-from connectors.pushdown import (
-    UnknownSegmentError,
-    live_aggregate,
-    quarantine_page,
-    verbatims_page,
-)
-from metrics import MetricSettings
+from connectors.errors import SourceError
+from connectors.pushdown.aggregate import live_aggregate
+from connectors.pushdown.relation import UnknownSegmentError
+from connectors.pushdown.rows import quarantine_page, verbatims_page
+from connectors.read import read_dataset
+from metrics.settings import MetricSettings
 from pages.ui.state import KNOWN, SEGMENT_PREFIX, ViewState, parse_view
 from store.runlog import RunLog
 from tests.faults.pages import VIEW

@@ -24,11 +24,12 @@ from streamlit.testing.v1 import AppTest
 from benefitboard.__main__ import main as command_line
 from benefitboard.config import load_workspace
 from benefitboard.secrets import mask_url
-from connectors import SourceError, read_dataset
+from connectors.errors import SourceError
+from connectors.read import read_dataset
 from exports.tables import table_csv
 from pages.ui.quality import history_table, runs_table
-from store import current_snapshot
 from store.runlog import RunLog
+from store.snapshots import current_snapshot
 from tests.faults.survey_shop import FIRST, SurveyShop, survey_shop
 
 REPO = Path(__file__).resolve().parents[2]

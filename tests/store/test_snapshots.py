@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from store import (
+from store.snapshots import (
     DatasetEntry,
     SnapshotNotFoundError,
     SnapshotWriter,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from canonical import PARSE_ERROR, SOURCE_ROW
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW
 from validation.contracts import build_contracts
 from validation.runner import validate_dataset
 

@@ -7,7 +7,7 @@ import io
 import polars as pl
 import pytest
 
-from canonical import PARSE_ERROR, SOURCE_ROW
+from canonical.datasets import PARSE_ERROR, SOURCE_ROW
 from tests.validation.frames import responses_frame, validate
 from validation.quarantine import (
     matching_rows,

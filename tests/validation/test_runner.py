@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import pytest
 
-from canonical import SOURCE_ROW
+from canonical.datasets import SOURCE_ROW
 from tests.validation.frames import RESPONSES, YESTERDAY, responses_frame, validate
 from validation.contracts import build_contracts
 from validation.runner import REASONS

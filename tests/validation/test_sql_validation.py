@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from validation import build_contracts, validate_dataset
+from validation.contracts import build_contracts
+from validation.runner import validate_dataset
 from validation.sql import validate_sql
 
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.demo import DemoSummary, generate_demo_database
+from connectors.demo.generate import DemoSummary, generate_demo_database
 from tests.connectors.demo.tables import END
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from connectors.demo import generate as generate_module
-from connectors.demo import generate_demo_database
+from connectors.demo.generate import generate_demo_database
 from connectors.demo.phrases import SPECIAL_CONTACT_COMMENTS
 from connectors.demo.schema import METADATA
 from tests.connectors.demo.tables import END, read_table

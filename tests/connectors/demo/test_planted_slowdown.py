@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from connectors.demo import (
+from connectors.demo.generate import DemoSummary
+from connectors.demo.story import (
     PLANTED_SLOWDOWN_REGION,
     SLOWDOWN_EVENT_TITLE,
-    DemoSummary,
     baseline_dates,
     slowdown_dates,
 )

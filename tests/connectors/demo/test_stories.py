@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import polars as pl
 
-from connectors.demo import (
+from connectors.demo.generate import DemoSummary
+from connectors.demo.story import (
     CHECKOUT_OUTAGE_DAYS_BEFORE_END,
     FASTER_REFUNDS_DAYS_BEFORE_END,
     FREE_SHIPPING_DAYS_BEFORE_END,
-    DemoSummary,
 )
 from tests.connectors.demo.tables import END, read_table
 

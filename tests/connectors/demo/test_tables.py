@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from connectors.demo import DemoSummary
+from connectors.demo.generate import DemoSummary
 from connectors.demo.phrases import SPECIAL_CONTACT_COMMENTS, SPECIAL_SURVEY_COMMENTS
 from connectors.demo.schema import METADATA, TIME_COLUMNS
 from tests.connectors.demo.tables import END, read_table

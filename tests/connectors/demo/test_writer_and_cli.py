@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.demo import generate_demo_database
 from connectors.demo.__main__ import main
+from connectors.demo.generate import generate_demo_database
 from tests.connectors.demo.tables import END
 
 REPO = Path(__file__).resolve().parents[3]

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 
 from benefitboard.config import SourceConfig, WorkspaceConfig
 from benefitboard.refresh import refresh_workspace
-from connectors.pushdown import live_aggregate
-from metrics import MetricSettings
-from store import current_snapshot
+from connectors.pushdown.aggregate import live_aggregate
+from metrics.settings import MetricSettings
+from store.snapshots import current_snapshot
 from tests.connectors.pushdown.planted import (
     NOW,
     copy_to_database,
@@ -29,7 +29,7 @@ from tests.connectors.pushdown.planted import (
     planted_workspace,
     sql_source,
 )
-from validation import contracts_for_workspace
+from validation.contracts import contracts_for_workspace
 
 
 @dataclass(frozen=True)

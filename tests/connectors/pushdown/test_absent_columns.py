@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.database import source_engine
-from metrics import Period, compute_kpis, kpi_trend
+from metrics.engine import compute_kpis, kpi_trend
+from metrics.periods import Period
 from tests.connectors.pushdown.conftest import Case, _pg_case, _refreshed
 from tests.connectors.pushdown.planted import COMPARISON, TILE_PERIOD, planted_workspace
 

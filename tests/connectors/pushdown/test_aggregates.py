@@ -15,16 +15,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from connectors.pushdown import UnknownSegmentError, live_data
-from metrics import (
-    Period,
-    compute_kpis,
-    contact_counts,
-    kpi_by_segment,
-    kpi_trend,
-    order_counts,
-    survey_counts,
-)
+from connectors.pushdown.aggregate import live_data
+from connectors.pushdown.relation import UnknownSegmentError
+from metrics.aggregates import contact_counts, order_counts, survey_counts
+from metrics.engine import compute_kpis, kpi_by_segment, kpi_trend
+from metrics.periods import Period
 from tests.connectors.pushdown.conftest import Case
 from tests.connectors.pushdown.planted import (
     COMPARISON,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from benefitboard.config import load_workspace
 from connectors.errors import SourceError
-from connectors.pushdown import live_aggregate
+from connectors.pushdown.aggregate import live_aggregate
 from metrics.aggregates import AGGREGATES, day_aggregate
 from metrics.periods import Period
 
@@ -118,7 +118,7 @@ def test_a_refresh_only_aggregate_is_refused_live(shop, dataset) -> None:
 
 def _canonical(dataset: str) -> pl.DataFrame:
     """``ROWS[dataset]`` with the canonical dtypes refresh mode would give it."""
-    from canonical import dataset_spec
+    from canonical.datasets import dataset_spec
 
     spec = dataset_spec(dataset)
     frame = pl.DataFrame(ROWS[dataset])

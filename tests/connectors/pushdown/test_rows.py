@@ -14,20 +14,19 @@ from datetime import date
 import polars as pl
 import pytest
 
-from connectors.pushdown import (
-    TimeStyle,
+from connectors.pushdown.relation import TimeStyle, source_relation
+from connectors.pushdown.rows import (
     count_quarantined,
     quarantine_page,
     quarantine_reason_counts,
-    source_relation,
     verbatims_page,
 )
-from metrics import Period
+from metrics.periods import Period
 from metrics.verbatims import comment_index, find_verbatims
-from store import current_snapshot
+from store.snapshots import current_snapshot
 from tests.connectors.pushdown.conftest import Case
 from tests.connectors.pushdown.planted import NOW
-from validation import contracts_for_workspace
+from validation.contracts import contracts_for_workspace
 from validation.quarantine import matching_rows, reason_counts
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 11, 1))

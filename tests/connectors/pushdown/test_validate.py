@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from connectors.pushdown import count_quarantined, validate_live_source
-from store import current_snapshot
+from connectors.pushdown.rows import count_quarantined
+from connectors.pushdown.validate import validate_live_source
+from store.snapshots import current_snapshot
 from tests.connectors.pushdown.conftest import Case
 from tests.connectors.pushdown.planted import NOW
-from validation import contracts_for_workspace
+from validation.contracts import contracts_for_workspace
 
 
 def test_validation_in_the_database_sees_the_planted_rows(case: Case) -> None:
