@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 from benefitboard.config import AccessConfig
@@ -43,6 +43,32 @@ def role_for(email: str | None, rules: AccessConfig) -> Role | None:
         if domain in entries:
             return role
     return None
+
+
+def signed_in_email(claims: Mapping[str, object]) -> tuple[str | None, str | None]:
+    """The e-mail address an identity provider vouches for, or None and why not.
+
+    An ``email_verified`` claim of false means the provider let someone type an
+    address it never checked: matching such an address against the allow-list
+    would let anyone claim ``ceo@shop.example``. A missing claim is accepted, as
+    providers that only issue verified addresses (Microsoft Entra ID, Okta) omit it.
+
+    >>> signed_in_email({"email": "pm@shop.example", "email_verified": True})
+    ('pm@shop.example', None)
+    >>> signed_in_email({"email": "pm@shop.example"})
+    ('pm@shop.example', None)
+    >>> signed_in_email({"email": "pm@shop.example", "email_verified": False})[1]
+    'the identity provider has not verified this address'
+    >>> signed_in_email({"email": ["pm@shop.example"]})
+    (None, 'the identity provider sent no e-mail address')
+    """
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip():  # a claim may be any JSON value
+        return None, "the identity provider sent no e-mail address"
+    verified = claims.get("email_verified", True)
+    if verified is False or (isinstance(verified, str) and verified.lower() == "false"):
+        return None, "the identity provider has not verified this address"
+    return email.strip(), None
 
 
 def can_see_customer_data(role: Role | None) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from benefitboard.access import Role, role_for
+from benefitboard.access import Role, role_for, signed_in_email
 from benefitboard.config import WorkspaceConfig
 from benefitboard.visitor import is_local_visitor
 from pages.ui.text import escape_markdown
@@ -94,8 +94,17 @@ def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Acces
         st.write("Sign in with your company account to see the dashboard.")
         st.button("Sign in", on_click=st.login, type="primary")
         st.stop()
-    claim = st.user.get("email")
-    email = claim if isinstance(claim, str) else None  # a provider's claim may be any JSON value
+    claims = {key: st.user.get(key) for key in ("email", "email_verified") if key in st.user}
+    email, refusal = signed_in_email(claims)
+    if refusal is not None:
+        shown = st.user.get("email")
+        st.error(
+            f"{escape_markdown(shown if isinstance(shown, str) else 'This account')} cannot "
+            f"sign in: {refusal}. Sign in with an account whose address the identity "
+            "provider has verified."
+        )
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
     role = role_for(email, workspace.access)
     if role is None:
         st.error(

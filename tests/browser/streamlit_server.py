@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,7 +39,7 @@ def free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
-def streamlit_command(script: str | Path, port: int) -> list[str]:
+def streamlit_command(script: str | Path, port: int, *options: str) -> list[str]:
     """The plain `streamlit run` command line, with the same Python as the tests.
 
     The app starts the way every Streamlit user, host and container starts it, so
@@ -62,6 +62,7 @@ def streamlit_command(script: str | Path, port: int) -> list[str]:
         # Other code may change under a running test server; it must not offer reruns.
         "--server.fileWatcherType",
         "none",
+        *options,
     ]
 
 
@@ -132,10 +133,16 @@ def running_streamlit(
     log_path: Path,
     env: Mapping[str, str] | None = None,
     timeout_s: float = STARTUP_TIMEOUT_S,
+    port: int | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Start `streamlit run script` in cwd and yield its base URL; stop it on exit."""
+    """Start `streamlit run script` in cwd and yield its base URL; stop it on exit.
+
+    ``port``: when the caller must know the address first (a sign-in redirect URI);
+    ``options``: more Streamlit command-line options.
+    """
     with running_streamlit_process(
-        script, cwd=cwd, log_path=log_path, env=env, timeout_s=timeout_s
+        script, cwd=cwd, log_path=log_path, env=env, timeout_s=timeout_s, port=port, options=options
     ) as (base_url, _pid):
         yield base_url
 
@@ -148,17 +155,19 @@ def running_streamlit_process(
     log_path: Path,
     env: Mapping[str, str] | None = None,
     timeout_s: float = STARTUP_TIMEOUT_S,
+    port: int | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[tuple[str, int]]:
     """Like ``running_streamlit``, yielding (base URL, server pid) for memory readings.
 
     The server's stdout and stderr go to log_path (a file, so a chatty server never blocks
     on a full pipe) and appear in the error when it fails to start.
     """
-    port = free_loopback_port()
+    port = port or free_loopback_port()
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            streamlit_command(script, port),
+            streamlit_command(script, port, *options),
             cwd=cwd,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             stdin=subprocess.DEVNULL,
