@@ -96,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         print(printable(f"demo database: {path} ({time.perf_counter() - started:.1f} s)"))
         return 0
     from benefitboard.refresh import refresh_workspace
+    from store.writable import StoreNotWritableError
 
-    report = refresh_workspace(workspace, progress=TerminalProgress())
+    try:
+        report = refresh_workspace(workspace, progress=TerminalProgress())
+    except StoreNotWritableError as error:
+        print(f"error: {printable_lines(str(error))}", file=sys.stderr)
+        return 1
     print(report.summary())
     return 0 if report.status != "failed" else 1
 

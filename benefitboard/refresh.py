@@ -66,6 +66,7 @@ from store.snapshots import (
     current_snapshot,
     prune_snapshots,
 )
+from store.writable import StoreNotWritableError, is_not_writable
 from validation.contracts import DatasetContract, contracts_for_workspace
 from validation.runner import DatasetValidation, validate_dataset
 
@@ -138,8 +139,13 @@ def refresh_workspace(
     """Load, validate and snapshot every dataset of a workspace."""
     workspace = config if isinstance(config, WorkspaceConfig) else load_workspace(config)
     report = progress or (lambda fraction, message: None)
-    with refresh_lock(workspace.store_dir, on_wait=lambda message: report(0.0, message)):
-        return _refresh(workspace, now or datetime.now(UTC), report)
+    try:
+        with refresh_lock(workspace.store_dir, on_wait=lambda message: report(0.0, message)):
+            return _refresh(workspace, now or datetime.now(UTC), report)
+    except OSError as error:
+        if is_not_writable(error):
+            raise StoreNotWritableError(workspace.store_dir, error) from error
+        raise
 
 
 def _refresh(workspace: WorkspaceConfig, now: datetime, report: Progress) -> RefreshReport:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
 from pages.ui.auth import Access
+from pages.ui.text import escape_markdown
 
 
 def refresh_button(workspace: WorkspaceConfig, access: Access | None) -> None:
@@ -19,13 +20,19 @@ def refresh_button(workspace: WorkspaceConfig, access: Access | None) -> None:
     if not st.sidebar.button("Refresh data", help="Load every source, validate, snapshot"):
         return
     from benefitboard.refresh import refresh_workspace
+    from store.writable import StoreNotWritableError
 
     bar = st.sidebar.progress(0.0, text="Starting refresh")
 
     def show_progress(fraction: float, message: str) -> None:
         bar.progress(fraction, text=message)
 
-    report = refresh_workspace(workspace, progress=show_progress)
+    try:
+        report = refresh_workspace(workspace, progress=show_progress)
+    except StoreNotWritableError as error:  # the page below keeps its tiles
+        bar.empty()
+        st.sidebar.error(escape_markdown(str(error)))
+        return
     if report.status == "ok":
         st.sidebar.success(f"Snapshot {report.snapshot_id}: every dataset fresh and valid.")
     else:
