@@ -6,11 +6,19 @@ travel with them. So every comment is masked by default, on screen and in
 downloads, with the same two patterns in Python (one text) and in polars (a
 whole column at once, for a download of many rows).
 
-- e-mail: ``name@domain.tld`` → ``[email]``;
-- phone: a ``+`` (optional) and at least 7 digits, with at most two separators
+- e-mail: ``name@domain.tld`` → ``[email]``, also written ``name at domain dot
+  tld``, ``name [at] domain [dot] tld``, with a full-width ``＠`` or in any script;
+- phone: a ``+`` (optional) and at least 7 digits, with at most three separators
   (space . - / ( )) between digits → ``[phone]``. It is deliberately greedy: a
   long order number or a date written 2026-10-01 is masked too, because
   masking too much is the safe side.
+
+Invisible characters (zero-width spaces, soft hyphens) are dropped first.
+Why patterns and not a PII library: the maintained detectors (Microsoft
+Presidio, scrubadub) need spaCy models or NLTK data, hundreds of MB and no
+polars form, and they find names and places we do not mask; these two
+patterns run as one vectorised polars expression over a whole column
+(tests/metrics/test_pii.py holds the corpus of what they must and must not mask).
 
 Example:
     >>> mask_personal_data("Mail jane.doe@example.com or call +44 20 7946 0958, thanks")
@@ -27,10 +35,23 @@ import polars as pl
 
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
-EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-PHONE_PATTERN = r"\+?\(?\d(?:[ ./()-]{0,2}\d){6,}"
-"""Written so Python's ``re`` and polars' Rust regex read them the same (no look-arounds)."""
+INVISIBLE_PATTERN = "[\u00ad\u200b-\u200f\u2060\ufeff]"
+"""Soft hyphen, zero-width spaces and joiners, direction marks: dropped before masking, so an
+address or number with an invisible character inside is still found."""
+_AT = r"(?:[@＠]|\s*[\[({<]\s*at\s*[\])}>]\s*)"
+_DOT = r"(?:[.．]|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+EMAIL_PATTERN = (
+    r"(?i)"
+    rf"[\w.%+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}"  # name@domain.tld, name [at] …
+    r"|[\w.%+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+[^\W\d_]{2,}"  # … at … dot tld
+)
+"""An address as written, spelled out (``at``/``dot``, bracketed or not) or with full-width
+signs, in any script (``anna@müller.de``). A plain `` at `` counts only with a spelled-out
+`` dot ``, so "bought it at shop.example" is left alone."""
+PHONE_PATTERN = r"[+＋]?\(?\d(?:[ ./()-]{0,3}\d){6,}"
+"""At least 7 digits of any script, with up to three separators between two (``555 - 123``)."""
 
+_INVISIBLE = re.compile(INVISIBLE_PATTERN)
 _EMAIL = re.compile(EMAIL_PATTERN)
 _PHONE = re.compile(PHONE_PATTERN)
 
@@ -39,7 +60,8 @@ def mask_personal_data(text: str | None) -> str | None:
     """``text`` with e-mail addresses and phone numbers replaced by ``[email]``/``[phone]``."""
     if text is None:
         return None
-    return _PHONE.sub(PHONE_MASK, _EMAIL.sub(EMAIL_MASK, text))
+    visible = _INVISIBLE.sub("", text)
+    return _PHONE.sub(PHONE_MASK, _EMAIL.sub(EMAIL_MASK, visible))
 
 
 def masked(column: str | pl.Expr) -> pl.Expr:
@@ -50,6 +72,8 @@ def masked(column: str | pl.Expr) -> pl.Expr:
     ['call [phone] now', None]
     """
     expr = pl.col(column) if isinstance(column, str) else column
-    return expr.str.replace_all(EMAIL_PATTERN, EMAIL_MASK).str.replace_all(
-        PHONE_PATTERN, PHONE_MASK
+    return (
+        expr.str.replace_all(INVISIBLE_PATTERN, "")
+        .str.replace_all(EMAIL_PATTERN, EMAIL_MASK)
+        .str.replace_all(PHONE_PATTERN, PHONE_MASK)
     )
