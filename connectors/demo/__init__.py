@@ -39,6 +39,7 @@ Planted stories (all dates count back from ``end_date``, the last day with data;
 
 Example:
     >>> from datetime import date
+    >>> from connectors.demo.story import slowdown_dates
     >>> slowdown_dates(date(2026, 11, 22))
     (datetime.date(2026, 10, 24), datetime.date(2026, 11, 22))
 """
