@@ -25,6 +25,8 @@ PARSE_ERROR = "_parse_error"
 """Why a value could not be read as its canonical dtype (null when it could)."""
 
 UTC_TIMESTAMP = pl.Datetime("us", "UTC")
+FREE_TEXT_COLUMNS = frozenset({"comment", "text"})
+"""Columns where people write in their own words (and so type addresses and phone numbers)."""
 
 
 @dataclass(frozen=True)

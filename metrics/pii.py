@@ -33,6 +33,8 @@ import re
 
 import polars as pl
 
+from canonical.datasets import FREE_TEXT_COLUMNS
+
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
 INVISIBLE_PATTERN = "[\u00ad\u200b-\u200f\u2060\ufeff]"
@@ -76,4 +78,50 @@ def masked(column: str | pl.Expr) -> pl.Expr:
         expr.str.replace_all(INVISIBLE_PATTERN, "")
         .str.replace_all(EMAIL_PATTERN, EMAIL_MASK)
         .str.replace_all(PHONE_PATTERN, PHONE_MASK)
+    )
+
+
+def mask_emails(text: str) -> str:
+    """Only e-mail addresses: for values that are not free text (ids, codes, raw dates),
+    where the greedy phone pattern would hide the very value a reader must see.
+
+    >>> mask_emails("customer jane@example.com, row 2026-10-01")
+    'customer [email], row 2026-10-01'
+    """
+    return _EMAIL.sub(EMAIL_MASK, _INVISIBLE.sub("", text))
+
+
+def mask_value(column: str | None, value: object) -> object:
+    """A value shown outside the verbatims (quarantined rows, check examples, Data Docs):
+    free text fully masked, other text e-mail-masked, anything else as it is.
+
+    >>> mask_value("comment", "call 555 123 4567"), mask_value("survey", "nps@x.com")
+    ('call [phone]', '[email]')
+    >>> mask_value("responded_at", "2026-10-01"), mask_value("score", 11.0)
+    ('2026-10-01', 11.0)
+    """
+    if not isinstance(value, str):
+        return value
+    return mask_personal_data(value) if column in FREE_TEXT_COLUMNS else mask_emails(value)
+
+
+def masked_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text column of ``frame`` masked as ``mask_value`` masks one value.
+
+    >>> rows = pl.DataFrame({"comment": ["mail a@b.co"], "_reasons": ["survey: 'x@y.io' unknown"]})
+    >>> masked_frame(rows).rows()
+    [('mail [email]', "survey: '[email]' unknown")]
+    """
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    return frame.with_columns(
+        (masked(name) if name in FREE_TEXT_COLUMNS else _masked_emails(name)).alias(name)
+        for name in text
+    )
+
+
+def _masked_emails(column: str) -> pl.Expr:
+    return (
+        pl.col(column)
+        .str.replace_all(INVISIBLE_PATTERN, "")
+        .str.replace_all(EMAIL_PATTERN, EMAIL_MASK)
     )

@@ -31,6 +31,7 @@ import polars as pl
 import streamlit as st
 
 from benefitboard.access import ANALYST_ONLY
+from metrics.pii import masked_frame
 from pages.ui import data
 from pages.ui.context import PageContext, page_context
 from pages.ui.quality import (
@@ -173,7 +174,7 @@ def live_quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
         context, dataset, reason=reason, page=st.session_state.get(page_key, 1), page_size=PAGE_SIZE
     )
     first = (page.page - 1) * PAGE_SIZE + 1 if page.total else 0
-    show_table(page.frame, name=f"Quarantined {dataset} rows, page {page.page}")
+    show_table(masked_frame(page.frame), name=f"Quarantined {dataset} rows, page {page.page}")
     page_picker(
         page_key,
         page.pages,

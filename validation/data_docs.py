@@ -33,7 +33,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from metrics.pii import mask_value
 
 if TYPE_CHECKING:
     from validation.runner import DatasetValidation
@@ -92,6 +94,7 @@ def build_data_docs(
         result = validation.gx_result
         if result is None:
             continue
+        _mask_personal_data(result)
         suite_name = result.suite_name
         suite_id = ExpectationSuiteIdentifier(name=suite_name)
         configs = [r.expectation_config for r in result.results]
@@ -107,3 +110,25 @@ def build_data_docs(
         context.validation_results_store.set(key, result)
     context.build_data_docs(site_names=[SITE_NAME])
     return target_dir / "index.html"
+
+
+def _mask_personal_data(suite_result: Any) -> None:
+    """Mask the values GX shows (unexpected values and their counts, observed values) the way
+    the dashboard masks them: the docs are a download, and a bad row's comment may hold an
+    address. The runner has already taken what it needs from these results."""
+    for result in suite_result.results:
+        column = result.expectation_config.kwargs.get("column")
+        result.result = _masked(column, result.result)
+
+
+def _masked(column: str | None, value: Any) -> Any:
+    """``value`` with every string inside it masked (dicts and lists walked).
+
+    >>> _masked("comment", {"partial_unexpected_list": ["call 555 123 4567"], "n": 1})
+    {'partial_unexpected_list': ['call [phone]'], 'n': 1}
+    """
+    if isinstance(value, dict):
+        return {key: _masked(column, item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_masked(column, item) for item in value)
+    return mask_value(column, value)

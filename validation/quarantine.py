@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from canonical.datasets import SOURCE_ROW
+from metrics.pii import masked_frame
 from validation.runner import REASON_SEPARATOR, REASONS, UNREADABLE
 
 PAGE_SIZE = 50
@@ -118,6 +119,7 @@ def _is_formula(column: str) -> pl.Expr:
 
 
 def _reasons_first(rows: pl.DataFrame) -> pl.DataFrame:
-    """Source row and reasons first: what a person reads before the values."""
+    """Source row and reasons first: what a person reads before the values; personal data
+    masked (the stored quarantine keeps the rows as they came, for a fix at the source)."""
     first = [c for c in (SOURCE_ROW, "_source_file", REASONS) if c in rows.columns]
-    return rows.select(first + [c for c in rows.columns if c not in first])
+    return masked_frame(rows.select(first + [c for c in rows.columns if c not in first]))

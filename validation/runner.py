@@ -37,6 +37,7 @@ import numpy as np
 import polars as pl
 
 from canonical.datasets import PARSE_ERROR, SOURCE_ROW, DatasetSpec, dataset_spec
+from metrics.pii import masked_frame
 from validation.contracts import DatasetContract
 from validation.rules import ExtraExpectation, MostRowsValid
 from validation.suites import META_KEY, build_suite, helper_columns
@@ -331,7 +332,7 @@ def _error_message(exception_info: Any) -> str | None:
 def _example_rows(frame: pl.DataFrame, positions: np.ndarray, columns: list[str]) -> tuple:
     shown = [SOURCE_ROW, *(c for c in columns if c in frame.columns and c != SOURCE_ROW)]
     rows = frame[positions[:MAX_EXAMPLES].tolist()].select(shown)
-    return tuple(rows.to_dicts())
+    return tuple(rows.pipe(masked_frame).to_dicts())  # examples reach the run log and CSVs
 
 
 def _kwargs_summary(kwargs: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ import pytest
 from benefitboard.refresh import refresh_workspace
 from tests.browser.conftest import REPO_ROOT
 from tests.browser.streamlit_server import running_streamlit
+from tests.files_workspace import answers_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,14 +46,7 @@ def write_hostile_workspace(folder: Path, now: datetime) -> Path:
         comment = HOSTILE_COMMENTS[number % len(HOSTILE_COMMENTS)]
         region = HOSTILE_REGION if number % 2 else "North"
         lines.append(f'R{number},nps,{number % 11},{when},"{comment}","{region}"')
-    (folder / "answers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    config = folder / "benefitboard.toml"
-    config.write_text(
-        '[workspace]\nname = "Links"\n\n[sources.exports]\nkind = "files"\n\n'
-        '[sources.exports.datasets.responses]\npath = "answers.csv"\nsegments = ["region"]\n',
-        encoding="utf-8",
-    )
-    return config
+    return answers_workspace(folder, "Links", lines, segments=["region"])
 
 
 @pytest.fixture(scope="module")

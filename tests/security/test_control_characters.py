@@ -23,6 +23,7 @@ from benefitboard.refresh import RefreshReport
 from benefitboard.text import printable, printable_lines
 from store.runlog import RunLog, dataset_runs, expectation_results, runs
 from store.snapshots import DatasetEntry
+from tests.files_workspace import answers_workspace
 
 NOW = datetime(2026, 10, 3, 6, 0, tzinfo=UTC)
 SCREEN_CLEAR = "\x1b[2J\x1b[H"
@@ -106,14 +107,7 @@ def write_workspace(folder: Path) -> Path:
     lines += [f"R{i},nps,{i % 11},2026-10-02 {i:02d}:00:00" for i in range(1, 20)]
     lines.append(f'R20,nps,"{SCREEN_CLEAR}9",2026-10-02 20:00:00')
     lines.append(f'R21,"{OSC8_LINK}\x9b31m\u202e\x07",5,2026-10-02 21:00:00')
-    (folder / "answers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    config = folder / "benefitboard.toml"
-    config.write_text(
-        '[workspace]\nname = "Escapes"\n\n[sources.exports]\nkind = "files"\n\n'
-        '[sources.exports.datasets.responses]\npath = "answers.csv"\n',
-        encoding="utf-8",
-    )
-    return config
+    return answers_workspace(folder, "Escapes", lines)
 
 
 def assert_clean_run_log(store: Path) -> None:
