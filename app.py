@@ -10,6 +10,9 @@ from __future__ import annotations
 import pages.ui.preload  # noqa: F401  (first of all: see its docstring)
 
 # isort: split
+from collections.abc import Mapping
+
+import polars as pl
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
@@ -26,6 +29,7 @@ from pages.ui.context import (
 from pages.ui.filters import filter_bar, read_view, resolve_period
 from pages.ui.kpis import registry_for
 from pages.ui.refresh import refresh_button
+from pages.ui.rows import LimitedFrames, limited_values, limited_view
 from pages.ui.screen import screen_clock, screen_requested, screen_style
 from pages.ui.share import expired_pin_notice, share_panel
 from pages.ui.text import escape_markdown
@@ -97,16 +101,22 @@ def prepare_context(workspace: WorkspaceConfig, access: Access) -> PageContext |
         )
         refresh_button(workspace, access)
         return None
-    frames = data.frames(snapshot)
+    frames: Mapping[str, pl.DataFrame] = data.frames(snapshot)
     segment_values = data.segment_values(workspace, snapshot)
     view, notices = read_view(segment_values, [kpi.id for kpi in registry_for(workspace)])
     if view.asof != snapshot.id:  # the pinned snapshot is gone: this is the live view
         view = view.with_(asof=None)
+    if access.rows:  # row-level access: the view, the choices and the rows hold the limits
+        view, refused = limited_view(view, access.rows)
+        notices = [*refused, *notices]
+        segment_values = limited_values(segment_values, access.rows)
+        frames = LimitedFrames(frames, access.rows)
     for notice in notices:
         st.toast(notice, icon="⚠️")
     data_start, data_end = data_date_range(snapshot, workspace.timezone)
     if not SCREEN:  # the screen shows exactly the view its URL describes, with no widgets
         view = filter_bar(view, segment_values, data_start, data_end)
+        view, _ = limited_view(view, access.rows)  # a cleared filter means "all I may see"
         refresh_button(workspace, access)
         if view.asof:
             st.sidebar.info(f"Pinned to snapshot {snapshot.id}: numbers will not change.")

@@ -191,6 +191,18 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """Row-level access: whom it limits, and to which values of which segments.
+
+    ``who`` holds addresses and ``@domains`` like the role lists; a person it names sees
+    only rows whose segment values are listed (a regional manager: region = North).
+    """
+
+    who: tuple[str, ...]
+    segments: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class AccessConfig:
     """Who may open the dashboard once sign-in is configured, and with which role.
 
@@ -204,6 +216,8 @@ class AccessConfig:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     """Proxies whose forwarding headers name the visitor, for the local-only guard
     (``benefitboard/visitor.py``); none by default, so every such header counts."""
+    rows: tuple[RowRule, ...] = ()
+    """Row-level limits (``[[access.rows]]``), checked in order; see benefitboard.access."""
 
 
 @dataclass(frozen=True)
@@ -341,6 +355,8 @@ class _Reader:
         targets = self.targets(self.table(raw, "", "targets"))
         custom_kpis = self.custom_kpis(raw.get("custom_kpis", []))
         overview_tiles = self.overview(self.table(raw, "", "overview"), custom_kpis)
+        access = self.access(self.table(raw, "", "access"))
+        self._check_row_rules(access.rows, sources)
         return WorkspaceConfig(
             path=self.path,
             name=self.get(ws, "workspace", "name", str, self.path.parent.name),
@@ -357,13 +373,13 @@ class _Reader:
             max_age_hours=self.freshness(self.table(raw, "", "freshness")),
             keep_snapshots=self.get(ws, "workspace", "keep_snapshots", int, 20),
             pin_retention_days=self.get(ws, "workspace", "pin_retention_days", int, 365),
-            access=self.access(self.table(raw, "", "access")),
+            access=access,
             taxonomy=self.taxonomy(self.table(raw, "", "taxonomy")),
             overview_tiles=overview_tiles,
         )
 
     def access(self, raw: Mapping[str, Any]) -> AccessConfig:
-        self.unknown_keys(raw, "access", {"analysts", "viewers", "trusted_proxies"})
+        self.unknown_keys(raw, "access", {"analysts", "viewers", "trusted_proxies", "rows"})
         lists = {}
         for role in ("analysts", "viewers"):
             entries = raw.get(role, [])
@@ -375,7 +391,69 @@ class _Reader:
                     f"expected a list of e-mail addresses or '@domain' entries, got {entries!r}",
                 )
             lists[role] = tuple(e.strip().lower() for e in entries)
-        return AccessConfig(**lists, trusted_proxies=self.trusted_proxies(raw))
+        return AccessConfig(
+            **lists, trusted_proxies=self.trusted_proxies(raw), rows=self.row_rules(raw)
+        )
+
+    def _check_row_rules(
+        self, rules: tuple[RowRule, ...], sources: Mapping[str, SourceConfig]
+    ) -> None:
+        """A limit on a segment no dataset declares would limit nothing: refuse it at load."""
+        declared = {
+            segment
+            for source in sources.values()
+            for dataset in source.datasets.values()
+            for segment in dataset.segments
+        }
+        for number, rule in enumerate(rules, 1):
+            for segment, _ in rule.segments:
+                if segment not in declared:
+                    raise self.fail(
+                        f"access.rows[{number}].segments.{segment}",
+                        f"no dataset declares the segment {segment!r}; declared: "
+                        f"{sorted(declared)}",
+                    )
+
+    def row_rules(self, raw: Mapping[str, Any]) -> tuple[RowRule, ...]:
+        entries = raw.get("rows", [])
+        if not isinstance(entries, list):
+            raise self.fail("access.rows", "expected [[access.rows]] tables")
+        rules = []
+        for number, entry in enumerate(entries, 1):
+            key = f"access.rows[{number}]"
+            if not isinstance(entry, dict):
+                raise self.fail(key, f"expected a table with who and segments, got {entry!r}")
+            self.unknown_keys(entry, key, {"who", "segments"})
+            who, segments = entry.get("who"), entry.get("segments")
+            if (
+                not isinstance(who, list)
+                or not who
+                or not all(isinstance(e, str) and "@" in e and " " not in e for e in who)
+            ):
+                raise self.fail(
+                    f"{key}.who",
+                    f"expected a list of e-mail addresses or '@domain' entries, got {who!r}",
+                )
+            if not isinstance(segments, dict) or not segments:
+                raise self.fail(
+                    f"{key}.segments",
+                    'expected a table of segment = [values], like { region = ["North"] }, '
+                    f"got {segments!r}",
+                )
+            limits = []
+            for segment, values in segments.items():
+                if (
+                    not isinstance(values, list)
+                    or not values
+                    or not all(isinstance(v, str) for v in values)
+                ):
+                    raise self.fail(
+                        f"{key}.segments.{segment}",
+                        f"expected a non-empty list of values, got {values!r}",
+                    )
+                limits.append((segment, tuple(values)))
+            rules.append(RowRule(tuple(e.strip().lower() for e in who), tuple(limits)))
+        return tuple(rules)
 
     def trusted_proxies(
         self, raw: Mapping[str, Any]

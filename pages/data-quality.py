@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 import polars as pl
 import streamlit as st
 
-from benefitboard.access import ANALYST_ONLY
+from benefitboard.access import ANALYST_ONLY, RowLimits
 from metrics.pii import masked_frame
 from pages.ui import data
 from pages.ui.context import PageContext, page_context
@@ -42,6 +42,7 @@ from pages.ui.quality import (
     run_log,
     runs_table,
 )
+from pages.ui.rows import limited_rows
 from pages.ui.tables import show_table
 from pages.ui.text import escape_markdown
 from pages.ui.trust import problem_of, when
@@ -113,6 +114,9 @@ def checks_of_the_run(context: PageContext, log: RunLog, entry: DatasetEntry) ->
     if not context.sees_customer_data:
         table = table.drop("examples")
         st.caption(f"Example rows: {ANALYSTS_ONLY}")
+    elif row_limits(context):  # examples come from every row, not only the ones they may see
+        table = table.drop("examples")
+        st.caption("Example rows are not shown with row-level access.")
     show_table(
         table,
         name=f"Checks of {entry.dataset}",
@@ -153,6 +157,10 @@ def page_picker(key: str, pages: int, caption: str) -> None:
         st.caption(caption)
 
 
+def row_limits(context: PageContext) -> RowLimits:
+    return context.access.rows if context.access is not None else ()
+
+
 def live_quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
     """A live dataset's rows that break a rule, by reason; the database sends one page at a time.
 
@@ -185,6 +193,13 @@ def live_quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
 
 def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
     """The quarantined rows by reason, a page at a time, and as CSV."""
+    limits = row_limits(context)
+    if entry.live and limits:
+        st.info(
+            "The quarantined rows of a live dataset are not shown with row-level access: "
+            "the source database is asked for them without your limits."
+        )
+        return
     if entry.live:
         live_quarantine_browser(context, entry)
         return
@@ -193,6 +208,7 @@ def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
     if rows is None:
         st.success("No rows of this dataset were quarantined.")
         return
+    rows = limited_rows(rows, limits)  # only the rows this person may see (all without limits)
     counts = reason_counts(rows)
     if rows_hidden(context, counts, dataset):
         return

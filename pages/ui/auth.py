@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from benefitboard.access import Role, role_for, signed_in_email
+from benefitboard.access import Role, RowLimits, role_for, row_limits, signed_in_email
 from benefitboard.config import WorkspaceConfig
 from benefitboard.visitor import is_local_visitor
 from pages.ui.text import escape_markdown
@@ -32,6 +32,8 @@ class Access:
     role: Role
     email: str | None
     signed_in: bool
+    rows: RowLimits = ()
+    """Row-level limits (segment -> values this person may see); empty: every row."""
 
     @property
     def sees_customer_data(self) -> bool:
@@ -117,7 +119,7 @@ def require_access(workspace: WorkspaceConfig, *, screen: bool = False) -> Acces
         with st.sidebar:
             st.caption(f"Signed in as {escape_markdown(email)} ({role})")
             st.button("Sign out", on_click=st.logout, key="sign_out")
-    return Access(role, email, signed_in=True)
+    return Access(role, email, signed_in=True, rows=row_limits(email, workspace.access))
 
 
 def _remote_visitor(workspace: WorkspaceConfig) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
+from benefitboard.access import RowLimits
 from charts.trends import trend_window
 from metrics.effort import effort_priority
 from metrics.effort_trend import effort_trend
@@ -151,7 +152,10 @@ def current(context: PageContext) -> Period:
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def _comment_index(content: str, source: CommentSource, _frames: Frames) -> pl.DataFrame:
+def _comment_index(
+    content: str, source: CommentSource, limits: RowLimits, _frames: Frames
+) -> pl.DataFrame:
+    """Keyed by ``limits`` too: a limited person's frames hold only their rows."""
     return comment_index(_frames[source.dataset], source)
 
 
@@ -167,7 +171,10 @@ def verbatims(
     """The comments behind the view (newest first); the index is built once per snapshot."""
     key = view_key(context, extra_filters)
     # Keyed by the dataset's content: snapshot ids repeat across workspaces (same refresh time).
-    index = _comment_index(fingerprint(context.snapshot, source.dataset), source, context.frames)
+    limits = context.access.rows if context.access is not None else ()
+    index = _comment_index(
+        fingerprint(context.snapshot, source.dataset), source, limits, context.frames
+    )
     return _verbatims(key, source, search, band, surveys, index)
 
 

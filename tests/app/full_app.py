@@ -24,6 +24,14 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "benefitboard",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
+"""An ``[auth]`` section for AppTest's secrets: sign-in configured (no provider is called)."""
 
 
 class _DeclaredPagesOnly(PagesManager):

@@ -9,14 +9,9 @@ import pytest
 import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
 
+from tests.app.full_app import AUTH
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-cookie-secret",
-    "client_id": "benefitboard",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
-}
 ACCESS = '\n[access]\nanalysts = ["pm@shop.example"]\nviewers = ["@shop.example"]\n'
 
 

@@ -284,7 +284,7 @@ def test_a_comment_with_a_script_tag_or_a_markdown_link_is_drawn_as_text():
     ]
     captions = [c.value for c in at.caption]
     assert captions[0] == "\\<b\\>North\\</b\\>"
-    assert captions[1] == r"\[South\]\(http\://x\)"
+    assert captions[1] == "\\[South\\]\\(http\\:\u2060//x\\)"  # no autolink either
 
 
 # ---- effort priorities -------------------------------------------------------------------------
