@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -126,7 +127,28 @@ def _missing(
         mapping.dataset,
         f"{what} {name!r}{mapped} not found; the source has {available}",
         column=name,
-        hint="fix the column name in the workspace config's [columns] mapping",
+        hint=_missing_hint(canonical, name, available, what),
+    )
+
+
+def _missing_hint(canonical: str, name: str, available: list[str], what: str) -> str:
+    """What to change: a mapping when a source column resembles the missing one, else a query.
+
+    >>> _missing_hint("amount", "amount", ["order_id", "payment_value"], "column")[:40]
+    "no source column resembles 'amount': if "
+    >>> _missing_hint("amount", "amount", ["amount_eur", "order_id"], "column")
+    'map it in the workspace config: columns = { amount = "amount_eur" }'
+    """
+    close = difflib.get_close_matches(name, available, n=1, cutoff=0.6)
+    close = close or [c for c in available if name.lower() in c.lower()][:1]
+    if close and what == "column":
+        return f'map it in the workspace config: columns = {{ {canonical} = "{close[0]}" }}'
+    if close:
+        return f"fix the name in the workspace config (did you mean {close[0]!r}?)"
+    return (
+        f"no source column resembles {name!r}: if it must be computed (a sum per order, a "
+        "join with another file, a constant such as 'csat' AS survey), give the dataset a "
+        "`query` over the source's files (files: `tables`; docs/CONFIGURATION.md)"
     )
 
 

@@ -1,5 +1,12 @@
 """The files source kind: canonical datasets from CSV and Parquet files (a path or a glob).
 
+A dataset is either a ``path`` of files whose columns map onto canonical ones, or a
+``query``: SQL run by polars over the source's ``tables`` (name = file or glob), for
+exports that need shaping first: joins, constants (``'csat' AS survey``), sums per
+order. Why polars' SQL: it is already the engine of every other step, runs over the
+same lazily read frames, and needs no database. CSV columns arrive as text, so a
+query casts what it adds up (``SUM(CAST(payment_value AS DOUBLE))``).
+
 Why every CSV column is read as text: the canonical cast in ``canonicalize``
 then decides what parses, and records the raw value of what does not, instead
 of polars guessing a dtype from the first rows and failing on row 90,000.
@@ -28,6 +35,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -50,7 +58,7 @@ def matching_files(source: SourceConfig, dataset: str) -> list[Path]:
     """The files a dataset's ``path`` names, sorted so row numbering is stable."""
     pattern = source.datasets[dataset].path or ""  # the config requires it; "" matches nothing
     full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
-    files = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    files = _glob(source, pattern)
     if not files:
         raise SourceError(
             source.name,
@@ -65,15 +73,92 @@ def read_file_dataset(source: SourceConfig, dataset: str) -> pl.LazyFrame:
     """Read every file of ``dataset`` and return one canonical LazyFrame.
 
     Each file is canonicalised on its own, so ``_source_row`` counts data rows
-    (after the header) within that file and ``_source_file`` names it.
+    (after the header) within that file and ``_source_file`` names it. A dataset
+    with a ``query`` is the query's result (``_source_row`` counts its rows).
     """
     mapping = source.datasets[dataset]
+    if mapping.query:
+        return read_query_dataset(source, dataset)
     parts = []
     for path in matching_files(source, dataset):
         raw = _read_raw(path, source.name, mapping)
         canonical = to_canonical(raw, source=source.name, mapping=mapping, timezone=source.timezone)
         parts.append(canonical.with_columns(pl.lit(path.name).alias(SOURCE_FILE)))
     return pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+
+
+QUERY_RESULT = "(query)"
+"""``_source_file`` of a query's rows: they come from several files at once."""
+
+
+def read_query_dataset(source: SourceConfig, dataset: str) -> pl.LazyFrame:
+    """Run a dataset's ``query`` over the source's ``tables`` and canonicalise the result.
+
+    Only the tables the query names are read. A query that polars cannot run is a
+    SourceError naming the source, the dataset and the problem, with the tables and
+    their columns to compare against.
+    """
+    mapping = source.datasets[dataset]
+    query = mapping.query or ""
+    tables = _query_tables(source, dataset, query)
+    context = pl.SQLContext(frames=tables)
+    try:
+        result = context.execute(query, eager=True)
+    except (pl.exceptions.PolarsError, ValueError) as error:
+        raise SourceError(
+            source.name,
+            dataset,
+            f"the query failed: {_first_line(error)}",
+            hint="the query reads the tables "
+            + "; ".join(f"{name} ({', '.join(frame.columns)})" for name, frame in tables.items())
+            + ". CSV values are text: CAST them for sums and comparisons",
+        ) from None
+    canonical = to_canonical(
+        result.lazy(), source=source.name, mapping=mapping, timezone=source.timezone
+    )
+    return canonical.with_columns(pl.lit(QUERY_RESULT).alias(SOURCE_FILE))
+
+
+def _query_tables(source: SourceConfig, dataset: str, query: str) -> dict[str, pl.DataFrame]:
+    declared: Mapping[str, str] = source.options.get("tables", {})
+    named = {
+        name: pattern
+        for name, pattern in declared.items()
+        if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", query, re.IGNORECASE)
+    }
+    if not named:
+        raise SourceError(
+            source.name,
+            dataset,
+            "the query names none of the source's tables "
+            f"({', '.join(declared) or 'none declared'})",
+            hint="declare each file the query reads under [sources.NAME.tables], "
+            'like orders = "data/orders.csv", and name the tables in FROM and JOIN',
+        )
+    mapping = source.datasets[dataset]
+    frames = {}
+    for name, pattern in named.items():
+        files = _glob(source, pattern)
+        if not files:
+            full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
+            raise SourceError(
+                source.name,
+                dataset,
+                f"table {name!r}: no file matches {pattern!r} (looked for {full})",
+                hint="check [sources.NAME.tables] in the workspace config",
+            )
+        parts = [_read_raw(path, source.name, mapping).collect() for path in files]
+        frames[name] = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
+    return frames
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
+def _glob(source: SourceConfig, pattern: str) -> list[Path]:
+    full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
+    return sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
 
 
 def _read_raw(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
@@ -192,16 +277,32 @@ class FilesSource(SourceKind):
     """``kind = "files"``: a dataset is a ``path`` (file or glob) of CSV or Parquet files."""
 
     name = "files"
+    source_keys: ClassVar[Mapping[str, KeyType]] = {"tables": dict}
     dataset_keys: ClassVar[Mapping[str, KeyType]] = {
         "path": str,
+        "query": str,
         "delimiter": str,
         "encoding": str,
     }
 
+    def check_source(self, raw: Mapping[str, Any]) -> None:
+        tables = raw.get("tables", {})
+        for name, pattern in tables.items():
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise SourceKeyError(
+                    f"tables.{name}", "a table name is letters, digits and _, like orders_2024"
+                )
+            if not isinstance(pattern, str) or not pattern:
+                raise SourceKeyError(
+                    f"tables.{name}", f"expected a file or a glob, got {pattern!r}"
+                )
+
     def check_dataset(self, raw: Mapping[str, Any]) -> None:
-        if not raw.get("path"):
+        if bool(raw.get("path")) == bool(raw.get("query")):
             raise SourceKeyError(
-                "", "a files dataset needs `path` (a file or a glob like 'data/*.csv')"
+                "",
+                "a files dataset needs either `path` (a file or a glob like 'data/*.csv') "
+                "or `query` (SQL over the source's `tables`), not both",
             )
         delimiter = raw.get("delimiter")
         if delimiter is not None and len(delimiter) != 1:
@@ -220,10 +321,12 @@ class FilesSource(SourceKind):
 SOURCE_KIND = FilesSource()
 
 __all__ = [
+    "QUERY_RESULT",
     "SOURCE_FILE",
     "SOURCE_KIND",
     "SOURCE_ROW",
     "FilesSource",
     "matching_files",
     "read_file_dataset",
+    "read_query_dataset",
 ]
