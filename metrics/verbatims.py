@@ -7,7 +7,8 @@ days: ``metrics.aggregates.prepared_rows``), so "the comments behind the number"
 is literally true.
 
 Search is plain text, never a pattern: ``late "new carrier"`` finds comments that
-contain the word-piece ``late`` *and* the phrase ``new carrier``, ignoring case.
+contain the word-piece ``late`` *and* the phrase ``new carrier``, ignoring case and
+accents (``nao`` finds "Não", ``não`` finds "nao": ``metrics.text_fold``).
 Whatever the user types is matched literally (``.*`` finds a dot and a star).
 
 Score bands, per survey (``low`` is the unhappy end, ``high`` the happy end):
@@ -23,6 +24,8 @@ For a CSAT scale other than 1–5, low/high are its two lowest/highest values.
 Example:
     >>> search_terms('Late  "new carrier" LATE')
     ['late', 'new carrier']
+    >>> search_terms('NÃO "não  recebi" nao')
+    ['nao', 'nao recebi']
 """
 
 from __future__ import annotations
@@ -39,10 +42,12 @@ from metrics.engine import MetricUnavailableError
 from metrics.periods import Period
 from metrics.pii import masked
 from metrics.settings import DEFAULT_SETTINGS, Filters, MetricSettings
+from metrics.text_fold import fold_text, folded
 
 SCORE_BANDS = ("all", "detractors", "passives", "promoters", "low", "high")
 SEARCH_COLUMN = "_search"
-"""The masked, lower-cased comment text that searches read (built once per snapshot)."""
+"""The masked, folded (lower-cased, accents removed) comment text that searches read (built
+once per snapshot)."""
 MAX_TERMS = 10
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
@@ -75,41 +80,46 @@ class Page:
 
 
 def search_terms(query: str | None) -> list[str]:
-    """Words and "quoted phrases" of a search, lower-cased, each once, at most ``MAX_TERMS``."""
+    """Words and "quoted phrases" of a search, folded, each once, at most ``MAX_TERMS``.
+
+    Folded as the searched text is (``metrics.text_fold``: lower-cased, accents
+    removed), so ``não`` and ``NAO`` are one term and find the same comments.
+    """
     terms: list[str] = []
     for phrase, word in _TERM.findall(query or ""):
-        term = " ".join((phrase or word).lower().split())
+        term = " ".join(fold_text(phrase or word).split())
         if term and term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
 
 
 def comment_index(raw: Frame, source: CommentSource = RESPONSE_COMMENTS) -> pl.DataFrame:
-    """The rows of ``raw`` that have a comment, newest first, with their lower-cased text.
+    """The rows of ``raw`` that have a comment, newest first, with their folded text.
 
-    Build it once per snapshot: every search then reads it without lower-casing
+    Build it once per snapshot: every search then reads it without folding
     or sorting again (that is what keeps a search on a million responses fast).
     The searched text is the masked one (``metrics.pii``), so a search can never
-    find a comment by an e-mail address or phone number it does not show.
+    find a comment by an e-mail address or phone number it does not show (the
+    text is masked, then folded).
 
     >>> from datetime import datetime, UTC
-    >>> raw = pl.DataFrame({"comment": ["Old", None, "  ", "New"],
+    >>> raw = pl.DataFrame({"comment": ["Old", None, "  ", "Não"],
     ...     "responded_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3, 4)]})
     >>> comment_index(raw)[SEARCH_COLUMN].to_list()
-    ['new', 'old']
+    ['nao', 'old']
     """
     text = pl.col(source.text)
     return (
         raw.lazy()
         .filter(text.is_not_null() & (text.str.strip_chars() != ""))
         .sort(source.time, descending=True, nulls_last=True)
-        .with_columns(masked(text).str.to_lowercase().alias(SEARCH_COLUMN))
+        .with_columns(folded(masked(text)).alias(SEARCH_COLUMN))
         .collect()
     )
 
 
 def matches_search(terms: Sequence[str], column: str = SEARCH_COLUMN) -> pl.Expr:
-    """True where the (lower-cased) ``column`` contains every term, literally."""
+    """True where the (folded) ``column`` contains every (folded) term, literally."""
     condition = pl.lit(True)
     for term in terms:
         condition = condition & pl.col(column).str.contains(term, literal=True)

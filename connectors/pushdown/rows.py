@@ -8,8 +8,8 @@ exactly the page size); only that page travels. The rows are then read by the sa
 dtypes and UTC timestamps are the canonical ones.
 
 Search terms are matched as plain text, with the snapshot path's rules
-(``metrics.verbatims``): ``%`` and ``_`` in what a person typed are escaped,
-every term is a bound parameter, all terms must appear (ignoring case).
+(``metrics.verbatims``): every term is a bound parameter, nothing in it is a
+wildcard, all terms must appear, ignoring case and accents (``metrics.text_fold``).
 
 Example:
     >>> page = verbatims_page(source, periods=[period], settings=MetricSettings("Europe/Berlin"),
@@ -39,6 +39,7 @@ from connectors.pushdown.rules import RowRules, SqlRule, row_rules
 from metrics.periods import Period
 from metrics.pii import masked
 from metrics.settings import Filters, MetricSettings
+from metrics.text_fold import fold_pattern, folded
 from metrics.verbatims import SCORE_BANDS, SEARCH_COLUMN, matches_search, score_bands, search_terms
 from validation.contracts import DatasetContract, build_contracts
 from validation.runner import REASONS, UNREADABLE
@@ -87,22 +88,20 @@ def verbatims_page(
 
     The same semantics as ``metrics.verbatims.find_verbatims`` on a snapshot:
     ``search`` is words and "quoted phrases" (``search_terms``), every one must
-    appear, literally, ignoring case; ``band`` is a score band per survey
+    appear, literally, ignoring case and accents; ``band`` is a score band per survey
     (``score_bands``); ``surveys`` limits the surveys (empty: all). Only rows
     that pass the contract's row rules are shown, as in refresh mode. The rows
     carry their local ``day``.
 
-    Every term is a bound parameter matched with ``LIKE`` whose ``%``, ``_``
-    and escape character ``/`` are escaped (SQLAlchemy's ``autoescape``), so
-    ``100%`` finds "100%" and nothing else.
+    Every term is a bound parameter (``_contains``), so ``100%`` finds "100%"
+    and nothing else.
 
     Searching happens in the warehouse on the raw text; a row whose match lay
     only inside an e-mail address or phone number (which pages mask) is then
     dropped from the page, so a search never finds what it does not show.
     ``total`` counts the warehouse's matches, such rows included: the one
     place where it can exceed what the snapshot path counts (which searches
-    the masked text). Case is ignored with the database's ``lower()``, which
-    in SQLite folds ASCII letters only.
+    the masked text).
     """
     relation = source_relation(source, "responses")
     now = now or datetime.now(UTC)
@@ -114,17 +113,36 @@ def verbatims_page(
         comment.is_not(None),
         sa.func.length(sa.func.trim(comment)) > 0,
         *relation.filter_conditions(filters or {}),
-        *(sa.func.lower(comment).contains(term, autoescape=True) for term in terms),
+        *(_contains(relation, comment, term) for term in terms),
         _in_band(relation, band, settings),
     ]
     if surveys:
         conditions.append(relation.column("survey").in_([s.strip().lower() for s in surveys]))
     frame, total, number = _counted_page(relation, sa.and_(*conditions), page, page_size)
     if terms:
-        shown = masked(pl.col("comment")).str.to_lowercase().alias(SEARCH_COLUMN)
+        shown = folded(masked(pl.col("comment"))).alias(SEARCH_COLUMN)
         frame = frame.with_columns(shown).filter(matches_search(terms)).drop(SEARCH_COLUMN)
     day = pl.col("responded_at").dt.convert_time_zone(settings.timezone).dt.date().alias("day")
     return RowsPage(frame.with_columns(day).drop(PARSE_ERROR), number, page_size, total)
+
+
+def _contains(
+    relation: SourceRelation, comment: sa.ColumnElement, term: str
+) -> sa.ColumnElement[bool]:
+    """True where ``comment`` holds the (folded) ``term`` once folded: the snapshot's search.
+
+    PostgreSQL (``~``) and SQLite (``REGEXP``, which SQLAlchemy's pysqlite
+    dialect provides with Python's ``re``) match ``fold_pattern(term)``, a bound
+    regular expression in which every character is an escaped class, so case
+    and accents are ignored exactly as ``metrics.text_fold`` folds (a ``LIKE``
+    on a folded column would need ``translate``, far slower, or ``replace``
+    nested deeper than SQLite parses). Other databases fall back to ``lower()``
+    and ``LIKE`` with ``%``, ``_`` and ``/`` escaped: case (as far as their
+    ``lower()`` goes) but not accents.
+    """
+    if relation.dialect in ("postgresql", "sqlite"):
+        return comment.regexp_match(fold_pattern(term))
+    return sa.func.lower(comment).contains(term, autoescape=True)
 
 
 def _in_band(relation: SourceRelation, band: str, settings: MetricSettings) -> sa.ColumnElement:
