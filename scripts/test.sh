@@ -167,7 +167,10 @@ fi
 
 phase_begin "tests"
 pytest_status=0
-python -m pytest "$@" || pytest_status=$?
+# Two workers or more (one per core): browser and database tests wait on servers much of the
+# time, so a second worker fills that time; --dist loadfile keeps each module on one worker,
+# so a module's servers and fixtures start once.
+python -m pytest --numprocesses auto --dist loadfile "$@" || pytest_status=$?
 if [[ $pytest_status -eq 5 ]]; then
     phase_end "no tests collected (ok)"
 elif [[ $pytest_status -eq 0 ]]; then
