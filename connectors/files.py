@@ -57,13 +57,12 @@ _DELIMITERS = ",;\t|"
 def matching_files(source: SourceConfig, dataset: str) -> list[Path]:
     """The files a dataset's ``path`` names, sorted so row numbering is stable."""
     pattern = source.datasets[dataset].path or ""  # the config requires it; "" matches nothing
-    full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
     files = _glob(source, pattern)
     if not files:
         raise SourceError(
             source.name,
             dataset,
-            f"no file matches {pattern!r} (looked for {full})",
+            f"no file matches {pattern!r} (looked for {_full(source, pattern)})",
             hint="check `path` in the workspace config",
         )
     return files
@@ -140,11 +139,11 @@ def _query_tables(source: SourceConfig, dataset: str, query: str) -> dict[str, p
     for name, pattern in named.items():
         files = _glob(source, pattern)
         if not files:
-            full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
             raise SourceError(
                 source.name,
                 dataset,
-                f"table {name!r}: no file matches {pattern!r} (looked for {full})",
+                f"table {name!r}: no file matches {pattern!r} "
+                f"(looked for {_full(source, pattern)})",
                 hint="check [sources.NAME.tables] in the workspace config",
             )
         parts = [_read_raw(path, source.name, mapping).collect() for path in files]
@@ -156,9 +155,16 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
+def _full(source: SourceConfig, pattern: str) -> str:
+    """A ``path`` or table pattern as a glob: relative ones are read from the config's folder."""
+    return pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
+
+
 def _glob(source: SourceConfig, pattern: str) -> list[Path]:
-    full = pattern if Path(pattern).is_absolute() else str(source.base_dir / pattern)
-    return sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    """The files ``pattern`` matches, sorted so row numbering is stable."""
+    return sorted(
+        Path(p) for p in glob.glob(_full(source, pattern), recursive=True) if Path(p).is_file()
+    )
 
 
 def _read_raw(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 import polars as pl
 import streamlit as st
 
-from benefitboard.access import ANALYST_ONLY, RowLimits
+from benefitboard.access import ANALYST_ONLY
 from metrics.pii import masked_frame
 from pages.ui import data
 from pages.ui.context import PageContext, page_context
@@ -114,7 +114,7 @@ def checks_of_the_run(context: PageContext, log: RunLog, entry: DatasetEntry) ->
     if not context.sees_customer_data:
         table = table.drop("examples")
         st.caption(f"Example rows: {ANALYSTS_ONLY}")
-    elif row_limits(context):  # examples come from every row, not only the ones they may see
+    elif context.row_limits:  # examples come from every row, not only the ones they may see
         table = table.drop("examples")
         st.caption("Example rows are not shown with row-level access.")
     show_table(
@@ -157,10 +157,6 @@ def page_picker(key: str, pages: int, caption: str) -> None:
         st.caption(caption)
 
 
-def row_limits(context: PageContext) -> RowLimits:
-    return context.access.rows if context.access is not None else ()
-
-
 def live_quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
     """A live dataset's rows that break a rule, by reason; the database sends one page at a time.
 
@@ -193,7 +189,7 @@ def live_quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
 
 def quarantine_browser(context: PageContext, entry: DatasetEntry) -> None:
     """The quarantined rows by reason, a page at a time, and as CSV."""
-    limits = row_limits(context)
+    limits = context.row_limits
     if entry.live and limits:
         st.info(
             "The quarantined rows of a live dataset are not shown with row-level access: "

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import streamlit as st
 
+from benefitboard.access import RowLimits
 from benefitboard.config import WorkspaceConfig
 from pages.ui.auth import Access
 from pages.ui.filters import Period
@@ -41,6 +42,11 @@ class PageContext:
     """The current page's URL path ("" for the default page), for shared links."""
     access: Access | None = None
     """Who is looking; None means a local session with every right (no sign-in configured)."""
+
+    @property
+    def row_limits(self) -> RowLimits:
+        """Row-level limits of who is looking (``pages/ui/rows.py``); empty: every row."""
+        return self.access.rows if self.access is not None else ()
 
     @property
     def sees_customer_data(self) -> bool:

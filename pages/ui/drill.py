@@ -171,9 +171,8 @@ def verbatims(
     """The comments behind the view (newest first); the index is built once per snapshot."""
     key = view_key(context, extra_filters)
     # Keyed by the dataset's content: snapshot ids repeat across workspaces (same refresh time).
-    limits = context.access.rows if context.access is not None else ()
     index = _comment_index(
-        fingerprint(context.snapshot, source.dataset), source, limits, context.frames
+        fingerprint(context.snapshot, source.dataset), source, context.row_limits, context.frames
     )
     return _verbatims(key, source, search, band, surveys, index)
 

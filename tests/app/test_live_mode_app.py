@@ -484,19 +484,12 @@ def test_the_quarantine_browser_pages_a_live_quarantine(
 @pytest.mark.parametrize("page", ["pages/verbatims.py", "pages/drilldown.py"])
 def test_a_limited_person_gets_only_their_rows_from_the_live_source(live, monkeypatch, page):
     """Row-level access reaches the warehouse: the live queries carry the limit as a filter."""
-    from tests.app.full_app import whole_app
-    from tests.app.test_row_access_app import AUTH, LIMITED, OTHER_REGIONS, RULES, sent
+    from tests.app.test_row_access_app import LIMITED, OTHER_REGIONS, RULES, opened, sent
 
     config, _ = live
     limited = config.parent / "benefitboard-rows.toml"
     limited.write_text(config.read_text() + RULES)
-    at = whole_app(limited, monkeypatch)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": LIMITED, "email_verified": True}
-    at.query_params["split"] = "region"
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
+    at = opened(limited, monkeypatch, LIMITED, page, split="region")
     shown = sent(at)
     assert b"North" in shown
     assert not [region for region in OTHER_REGIONS if region in shown]

@@ -11,14 +11,13 @@ for the identity, as the rules start after sign-in.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.app.full_app import AUTH, whole_app
+from tests.app.test_exports_app import downloads, registered  # noqa: F401 (a fixture)
 
 LIMITED = "anna@shop.example"
 UNLIMITED = "pm@shop.example"
@@ -110,24 +109,20 @@ def test_no_page_sends_a_row_of_another_region(limited_workspace, monkeypatch, p
 
 
 @pytest.mark.parametrize("page", ["pages/drilldown.py", "pages/verbatims.py"])
-def test_no_download_holds_a_row_of_another_region(limited_workspace, monkeypatch, page):
+def test_no_download_holds_a_row_of_another_region(
+    limited_workspace,
+    monkeypatch,
+    registered,  # noqa: F811 (the fixture imported above)
+    page,
+):
     """The CSV downloads, made when clicked, hold only North. (Images and slides are drawn
     from the same figures the page shows, whose data ``sent`` already searched.)"""
-    made: dict[str, tuple[str, Callable]] = {}
-    original = MediaFileManager.add_deferred
-
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-        made[file_id] = (file_name or "", data_callable)
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
     params = {"split": "region"} if page == "pages/drilldown.py" else {}
     at = opened(limited_workspace, monkeypatch, LIMITED, page, **params)
-    files = [made[b.proto.deferred_file_id] for b in at.get("download_button")]
-    tables = [(name, make) for name, make in files if name.endswith(".csv")]
-    assert tables, [name for name, _ in files]
-    contents = {name: make() for name, make in tables}
+    files = downloads(at, registered)
+    tables = [file for file in files if file.file_name.endswith(".csv")]
+    assert tables, [file.file_name for file in files]
+    contents = {file.file_name: file.make() for file in tables}
     contents = {n: c.encode() if isinstance(c, str) else c for n, c in contents.items()}
     for name, content in contents.items():
         leaked = [region for region in OTHER_REGIONS if region in content]
