@@ -29,12 +29,18 @@ VIEWER = "ceo@shop.example"
 OUTSIDER = "someone@elsewhere.example"
 UNVERIFIED = "cfo@shop.example"
 """On the allow-list by its domain, but the provider says it never checked the address."""
+REGIONAL = "north@shop.example"
+"""An analyst whose rows are limited to region North ([[access.rows]])."""
 
 ALLOW_LIST = f"""
 
 [access]
-analysts = ["{ANALYST}"]
+analysts = ["{ANALYST}", "{REGIONAL}"]
 viewers = ["@shop.example"]
+
+[[access.rows]]
+who = ["{REGIONAL}"]
+segments = {{ region = ["North"] }}
 """
 MAIN = '[data-testid="stMain"]'
 SIDEBAR = '[data-testid="stSidebar"]'
@@ -46,7 +52,7 @@ def identity_provider() -> Iterator[str]:
     """A real OpenID Connect provider on 127.0.0.1; yields its issuer URL."""
     users = [
         oidc_provider_mock.User(sub=email, claims={"email": email, "email_verified": verified})
-        for email, verified in ((ANALYST, True), (VIEWER, True), (OUTSIDER, True))
+        for email, verified in ((ANALYST, True), (VIEWER, True), (OUTSIDER, True), (REGIONAL, True))
     ] + [
         oidc_provider_mock.User(
             sub=UNVERIFIED, claims={"email": UNVERIFIED, "email_verified": False}
@@ -179,3 +185,16 @@ def test_an_address_the_provider_has_not_verified_is_refused(signed_in_app, brow
         timeout=WAIT_MS
     )
     assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+def test_a_signed_in_regional_manager_sees_only_their_region(signed_in_app, browser_page):
+    """Row-level access from the identity the provider vouched for, not from a test's user."""
+    page = browser_page
+    sign_in(page, signed_in_app, REGIONAL)
+    wait_for_signed_in(page, REGIONAL, "analyst")
+    page.goto(f"{signed_in_app}/drilldown?split=region")
+    page.locator(MAIN).get_by_text("What changed").first.wait_for(timeout=WAIT_MS)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=WAIT_MS)
+    text = shown(page.locator("body").inner_text())
+    assert "North" in text
+    assert not [region for region in ("South", "West", "East") if region in text]
