@@ -1,9 +1,10 @@
-"""Command line: ``python -m benefitboard {demo,refresh,check}``.
+"""Command line: ``python -m benefitboard {demo,refresh,check,init}``.
 
 Examples:
     python -m benefitboard demo --if-outdated     # generate the demo database
     python -m benefitboard refresh                # load, validate, write a snapshot
     python -m benefitboard check                  # only check the workspace config
+    python -m benefitboard init exports/          # a starter config guessed from your files
 
 Everything it prints has its control characters spelled out (``benefitboard.text``):
 messages quote source values, and the terminal must not obey an escape sequence in one.
@@ -65,13 +66,44 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--orders", type=int, help="default: scales with --responses")
     commands.add_parser("refresh", help="load every source, validate, and write a new snapshot")
     commands.add_parser("check", help="check the workspace config and print what it declares")
+    alerts = commands.add_parser("alerts", help="replay the alert rules as of an earlier day")
+    alerts.add_argument("--as-of", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    serve = commands.add_parser(
+        "serve", help="the dashboard plus the scheduled refresh and digests (docs/ALERTS.md)"
+    )
+    serve.add_argument("--no-dashboard", action="store_true", help="only run the schedule")
+    digest = commands.add_parser("digest", help="send the workspace's digests now")
+    digest.add_argument("--name", help="only the digest of this name")
+    init = commands.add_parser(
+        "init",
+        help="write a starter workspace config guessed from CSV, Parquet or Excel files "
+        "(or --url a database), then dry-refresh it",
+    )
+    init.add_argument("paths", nargs="*", type=Path, help="files or folders to inspect")
+    init.add_argument("--url", help="a database to inspect instead (a SQLAlchemy URL)")
+    init.add_argument(
+        "--output",
+        type=Path,
+        default=Path("benefitboard.toml"),
+        help="default: ./benefitboard.toml",
+    )
+    init.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    init.add_argument(
+        "--no-refresh", action="store_true", help="only write the file, skip the dry refresh"
+    )
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return _init(args)
     config_path = args.config or workspace_config_path()
     try:
         workspace = load_workspace(config_path)
     except ConfigError as error:
         print(f"error: {printable_lines(str(error))}", file=sys.stderr)
         return 2
+    if args.command in ("alerts", "serve", "digest"):
+        from benefitboard.serve import run_command
+
+        return run_command(args, workspace)
     if args.command == "check":
         where = f"{workspace.path}: workspace {workspace.name!r}, time zone {workspace.timezone}"
         print(printable(where))
@@ -105,6 +137,29 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(report.summary())
     return 0 if report.status != "failed" else 1
+
+
+def _init(args: argparse.Namespace) -> int:
+    from benefitboard.starter.init import init_workspace
+    from benefitboard.starter.inspect import InspectError
+    from benefitboard.starter.report import init_summary
+
+    try:
+        result = init_workspace(
+            args.paths,
+            url=args.url,
+            output=args.output,
+            force=args.force,
+            refresh=not args.no_refresh,
+            progress=TerminalProgress(),
+        )
+    except InspectError as error:
+        print(f"error: {printable_lines(str(error))}", file=sys.stderr)
+        return 2
+    print(printable_lines(init_summary(result)))
+    if result.plan.feeds_nothing:
+        return 1
+    return 0 if result.dry_run is None or result.dry_run.ok else 1
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ DATASETS: dict[str, DatasetSpec] = {
                 _c("customer_id", S),
                 _c("comment", S),
                 _c("touchpoint", S),
+                _c("order_id", S, description="the order the answer is about, if it names one"),
             ),
         ),
         DatasetSpec(

@@ -1,4 +1,4 @@
-"""The files source kind: canonical datasets from CSV and Parquet files (a path or a glob).
+"""The files source kind: canonical datasets from CSV, Excel and Parquet files (a path or a glob).
 
 A dataset is either a ``path`` of files whose columns map onto canonical ones, or a
 ``query``: SQL run by polars over the source's ``tables`` (name = file or glob), for
@@ -14,6 +14,13 @@ of polars guessing a dtype from the first rows and failing on row 90,000.
 Delimiters are sniffed (comma, semicolon, tab, pipe) unless declared; a UTF-8
 byte-order mark is dropped; text that is not in the declared encoding is an
 error that says which file, which line, and what to set.
+
+Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read by polars through fastexcel
+(calamine: no Excel needed), every cell as text for the same reason as CSV, from the
+dataset's ``sheet`` or the first one. A ``format`` (``connectors/formats/``) reads a
+survey tool's or a shop's export as the vendor writes it: the file is read without a
+header, as a grid of text, and the vendor's reader names the columns, fills the
+canonical ones it can and says which file row each result row came from.
 
 ``SOURCE_KIND`` (``FilesSource``) is this kind for ``connectors.kinds``: its
 config keys and rules, and ``read``. Files are copied, never live.
@@ -40,17 +47,22 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+import fastexcel
 import polars as pl
 
 from benefitboard.config import DatasetMapping, KeyType, SourceConfig, SourceKeyError
 from canonical.datasets import SOURCE_ROW
+from canonical.surveys import SURVEYS
 from connectors.canonicalize import to_canonical
 from connectors.errors import SourceError
+from connectors.formats.export import EXPORT_ROW, Export
+from connectors.formats.registry import format_names, read_export
 from connectors.kinds import SourceKind
 
 SOURCE_FILE = "_source_file"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _DELIMITERS = ",;\t|"
 
 
@@ -80,8 +92,7 @@ def read_file_dataset(source: SourceConfig, dataset: str) -> pl.LazyFrame:
         return read_query_dataset(source, dataset)
     parts = []
     for path in matching_files(source, dataset):
-        raw = _read_raw(path, source.name, mapping)
-        canonical = to_canonical(raw, source=source.name, mapping=mapping, timezone=source.timezone)
+        canonical = _read_canonical(path, source, mapping)
         parts.append(canonical.with_columns(pl.lit(path.name).alias(SOURCE_FILE)))
     return pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
 
@@ -146,7 +157,7 @@ def _query_tables(source: SourceConfig, dataset: str, query: str) -> dict[str, p
                 f"(looked for {_full(source, pattern)})",
                 hint="check [sources.NAME.tables] in the workspace config",
             )
-        parts = [_read_raw(path, source.name, mapping).collect() for path in files]
+        parts = [read_raw_file(path, source.name, mapping).collect() for path in files]
         frames[name] = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
     return frames
 
@@ -167,18 +178,103 @@ def _glob(source: SourceConfig, pattern: str) -> list[Path]:
     )
 
 
-def _read_raw(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
+def _read_canonical(path: Path, source: SourceConfig, mapping: DatasetMapping) -> pl.LazyFrame:
+    """One file as canonical rows: as a table, or through the vendor ``format`` it is in."""
+    name = mapping.options.get("format")
+    if name is None:
+        raw = read_raw_file(path, source.name, mapping)
+        return to_canonical(raw, source=source.name, mapping=mapping, timezone=source.timezone)
+    grid = _read_grid(path, source.name, mapping)
+    rows = read_export(name, Export(grid, path.name, source.name, mapping))
+    canonical = to_canonical(
+        rows.drop(EXPORT_ROW).lazy(), source=source.name, mapping=mapping, timezone=source.timezone
+    ).collect()
+    return canonical.with_columns(rows[EXPORT_ROW].alias(SOURCE_ROW)).lazy()
+
+
+def read_raw_file(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
+    """One file as its columns come, all text (CSV, Excel) or as stored (Parquet): no mapping.
+
+    Public because ``benefitboard.starter`` (``init``) profiles files with the same reader
+    the refresh uses, so what ``init`` guesses is what the refresh will read.
+    """
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path, source, mapping.dataset)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, source, mapping)
-    raise SourceError(
+    if suffix in EXCEL_SUFFIXES:
+        frame = _read_excel(path, source, mapping, has_header=True)
+        return frame.rename({c: c.strip() for c in frame.columns}).lazy()
+    raise _unsupported(path, source, mapping, "CSV, Excel or Parquet")
+
+
+def _read_grid(path: Path, source: str, mapping: DatasetMapping) -> pl.DataFrame:
+    """Every row of a CSV or Excel file, header rows included, as text (for a ``format``).
+
+    Vendors write commas (tabs in a ``.tsv``), so the delimiter is not sniffed: the
+    quoted question texts and JSON of some exports mislead a sniffer.
+    """
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, source, mapping, has_header=False)
+    if suffix not in CSV_SUFFIXES:
+        raise _unsupported(path, source, mapping, "a CSV or Excel export")
+    delimiter = mapping.delimiter or ("\t" if suffix == ".tsv" else ",")
+    return _parse_csv(path, source, mapping, delimiter, has_header=False)
+
+
+def _unsupported(path: Path, source: str, mapping: DatasetMapping, wanted: str) -> SourceError:
+    return SourceError(
         source,
         mapping.dataset,
-        f"{path.name}: unsupported file type {suffix!r}",
-        hint=f"use CSV ({', '.join(sorted(CSV_SUFFIXES))}) or Parquet",
+        f"{path.name}: unsupported file type {path.suffix.lower()!r}",
+        hint=f"use {wanted}: {', '.join(sorted(CSV_SUFFIXES | EXCEL_SUFFIXES))}"
+        + ("" if mapping.options.get("format") else f", {', '.join(sorted(PARQUET_SUFFIXES))}"),
     )
+
+
+def _read_excel(
+    path: Path, source: str, mapping: DatasetMapping, *, has_header: bool
+) -> pl.DataFrame:
+    """One sheet of a workbook, every cell as text (``infer_schema_length=0``), like CSV.
+
+    The sheet is the dataset's ``sheet``, else the first. A missing sheet is an error
+    listing the workbook's sheets; a file calamine cannot open is an error too.
+    """
+    sheet = mapping.options.get("sheet")
+    try:
+        return pl.read_excel(
+            path,
+            sheet_name=sheet,
+            engine="calamine",
+            has_header=has_header,
+            infer_schema_length=0,
+            raise_if_empty=False,
+        )
+    except Exception as error:  # fastexcel raises its own types; polars wraps some
+        sheets = _sheet_names(path)
+        if sheet is not None and sheets is not None and sheet not in sheets:
+            raise SourceError(
+                source,
+                mapping.dataset,
+                f"{path.name} has no sheet {sheet!r}; its sheets are {sheets}",
+                hint="set `sheet` to one of them (or remove it to read the first)",
+            ) from None
+        raise SourceError(
+            source,
+            mapping.dataset,
+            f"{path.name} is not a readable Excel workbook ({type(error).__name__}: "
+            f"{str(error).strip().splitlines()[0][:200] if str(error).strip() else ''})",
+            hint="open it in a spreadsheet and save it again as .xlsx, or export it as CSV",
+        ) from None
+
+
+def _sheet_names(path: Path) -> list[str] | None:
+    try:
+        return list(fastexcel.read_excel(path).sheet_names)
+    except Exception:  # an unreadable workbook is reported by the caller
+        return None
 
 
 def _read_parquet(path: Path, source: str, dataset: str) -> pl.LazyFrame:
@@ -196,15 +292,26 @@ def _read_parquet(path: Path, source: str, dataset: str) -> pl.LazyFrame:
 
 
 def _read_csv(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
+    frame = _parse_csv(path, source, mapping, mapping.delimiter, has_header=True)
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    return frame.lazy()
+
+
+def _parse_csv(
+    path: Path, source: str, mapping: DatasetMapping, delimiter: str | None, *, has_header: bool
+) -> pl.DataFrame:
+    """A CSV file as text columns (the delimiter sniffed when None), or a SourceError saying
+    which file, which row and what to change."""
     data = path.read_bytes()
     if not data.strip():
         raise SourceError(source, mapping.dataset, f"{path.name} is empty (no header, no rows)")
     text = _decode(data, path, source, mapping)
-    delimiter = mapping.delimiter or _sniff_delimiter(text)
+    delimiter = delimiter or _sniff_delimiter(text)
     try:
-        frame = pl.read_csv(
+        return pl.read_csv(
             io.StringIO(text),
             separator=delimiter,
+            has_header=has_header,
             infer_schema=False,
             quote_char='"',
             truncate_ragged_lines=False,
@@ -219,8 +326,6 @@ def _read_csv(path: Path, source: str, mapping: DatasetMapping) -> pl.LazyFrame:
             hint="quote values that contain the delimiter or a line break, or set `delimiter` "
             "in the workspace config if it was guessed wrong",
         ) from None
-    frame = frame.rename({c: c.strip() for c in frame.columns})
-    return frame.lazy()
 
 
 def _malformed_row(text: str, delimiter: str) -> tuple[int, str] | None:
@@ -280,7 +385,8 @@ def _sniff_delimiter(text: str) -> str:
 
 
 class FilesSource(SourceKind):
-    """``kind = "files"``: a dataset is a ``path`` (file or glob) of CSV or Parquet files."""
+    """``kind = "files"``: a dataset is a ``path`` (file or glob) of CSV, Excel or Parquet files,
+    optionally in a vendor's export ``format``."""
 
     name = "files"
     source_keys: ClassVar[Mapping[str, KeyType]] = {"tables": dict}
@@ -289,6 +395,9 @@ class FilesSource(SourceKind):
         "query": str,
         "delimiter": str,
         "encoding": str,
+        "sheet": str,
+        "format": str,
+        "survey": str,
     }
 
     def check_source(self, raw: Mapping[str, Any]) -> None:
@@ -313,6 +422,25 @@ class FilesSource(SourceKind):
         delimiter = raw.get("delimiter")
         if delimiter is not None and len(delimiter) != 1:
             raise SourceKeyError("delimiter", f"expected one character, got {delimiter!r}")
+        for key in ("sheet", "format"):
+            if key in raw and not raw.get("path"):
+                raise SourceKeyError(key, f"`{key}` reads the files of `path`; give `path`")
+        if "format" in raw and raw["format"] not in format_names():
+            raise SourceKeyError(
+                "format",
+                f"unknown format {raw['format']!r}; expected one of {list(format_names())}",
+            )
+        if "survey" in raw:
+            if "format" not in raw:
+                raise SourceKeyError(
+                    "survey",
+                    "`survey` says which survey a vendor export's score answers; it goes with "
+                    '`format` (a plain file maps a column instead: columns = { survey = "..." })',
+                )
+            if raw["survey"] not in SURVEYS:
+                raise SourceKeyError(
+                    "survey", f"expected one of {list(SURVEYS)}, got {raw['survey']!r}"
+                )
 
     def read(
         self,

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from benefitboard.config import DatasetMapping, SourceConfig
 from canonical.datasets import dataset_spec
-from connectors.database import dataset_select, source_engine
+from connectors.database import dataset_select, failure_words, source_engine
 from connectors.errors import SourceError
 from connectors.kinds import source_kind
 from metrics.aggregates import NOT_SET
@@ -211,7 +211,7 @@ def _relation(source: SourceConfig, dataset: str, engine: sa.Engine) -> SourceRe
     statement = dataset_select(source, dataset, engine)
     from_clause: sa.FromClause
     if isinstance(statement, sa.TextClause):
-        names = _declared_source_columns(mapping)
+        names = _query_columns(source, dataset, engine, statement)
         from_clause = statement.columns(*(sa.column(n) for n in names)).subquery("source_rows")
     else:
         from_clause = statement.get_final_froms()[0]
@@ -234,10 +234,31 @@ def _relation(source: SourceConfig, dataset: str, engine: sa.Engine) -> SourceRe
     )
 
 
-def _declared_source_columns(mapping: DatasetMapping) -> list[str]:
-    """The source columns a configured query must return (every canonical one, by mapping)."""
-    spec = dataset_spec(mapping.dataset)
-    return list(dict.fromkeys([*(mapping.source_column(c) for c in spec.names), *mapping.segments]))
+def _query_columns(
+    source: SourceConfig, dataset: str, engine: sa.Engine, statement: sa.TextClause
+) -> list[str]:
+    """The columns a configured query returns, asked of the database without reading a row.
+
+    Why ask: declaring every canonical column would make an optional one the query does
+    not return (``order_id`` of responses, say) a "no such column" in every live statement;
+    asked, it is absent, so ``SourceRelation.column`` gives it as a typed NULL, as refresh
+    mode's connector does. One zero-row query per relation and process.
+    """
+    probe: sa.Select = (
+        sa.select(sa.literal_column("*"))
+        .select_from(statement.columns().subquery("probe"))
+        .where(sa.false())
+    )
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(probe).keys())
+    except sa.exc.DBAPIError as error:
+        raise SourceError(
+            source.name,
+            dataset,
+            f"the configured query {failure_words(error, source)}",
+            hint="check `query` in the workspace config",
+        ) from None
 
 
 def _time_style(

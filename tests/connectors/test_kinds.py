@@ -151,5 +151,8 @@ def test_a_kind_without_live_support_cannot_be_validated_in_place(tmp_path, inli
 def test_the_built_in_kinds_are_found_by_name():
     assert source_kind("sql").supports_live and not source_kind("files").supports_live
     assert set(source_kind("sql").dataset_keys) == {"table", "query"}
-    assert set(source_kind("files").dataset_keys) == {"path", "query", "delimiter", "encoding"}
+    assert set(source_kind("files").dataset_keys) == {
+        *("path", "query", "delimiter", "encoding"),
+        *("sheet", "format", "survey"),  # Excel sheets, vendor exports (connectors/formats/)
+    }
     assert set(source_kind("files").source_keys) == {"tables"}

@@ -149,3 +149,62 @@ def test_the_example_shows_the_kpis_pandas_computes_from_the_csvs(example, raw, 
     for kpi in KPIS:
         assert got[kpi] == pytest.approx(want[kpi], rel=1e-9, abs=1e-9), (kpi, got, want)
     assert want["new_customers"] > 0 and want["revenue"] > 0  # the periods hold data
+
+
+def instant(column: pd.Series) -> pd.Series:
+    """São Paulo wall-clock time as an instant, as the connector reads it: the hour repeated
+    when summer time ends is its first (earlier) pass, an hour skipped when it starts is
+    missing. Orders placed in the repeated hour must still come before their delivery."""
+    first_pass = np.ones(len(column), dtype=bool)
+    return pd.to_datetime(column).dt.tz_localize(ZONE, ambiguous=first_pass, nonexistent="NaT")
+
+
+def reviews_by_own_order(raw: dict[str, pd.DataFrame], period: Period) -> dict:
+    """Each review of ``period`` (by its answer's local day) classed by the order it names,
+    per metrics/benefit_links.py's rules, in plain pandas: CSAT (4-5 stars) and n per class."""
+    reviews = raw["reviews"].merge(raw["orders"], on="order_id", how="left")
+    answered = instant(reviews["review_answer_timestamp"])
+    reviews = reviews[(answered.dt.date >= period.start) & (answered.dt.date <= period.end)]
+    answered = answered[reviews.index]
+    ordered = instant(reviews["order_purchase_timestamp"])
+    delivered = instant(reviews["order_delivered_customer_date"])
+    promised = instant(reviews["order_estimated_delivery_date"])
+    waiting = delivered.notna() & (delivered > answered)
+    late_while_waiting = waiting & promised.notna() & (promised < answered)
+    classes = {
+        "not delivered": delivered.isna(),
+        "answered before delivery": waiting & ~late_while_waiting,
+    }
+    came = delivered.notna() & (delivered <= answered) & (delivered >= ordered)
+    on_time = promised.notna() & (delivered <= promised)
+    classes |= {"on time": came & on_time, "late": (came & ~on_time) | late_while_waiting}
+    satisfied = reviews["review_score"] >= 4
+    return {
+        name: (int(rows.sum()), float(satisfied[rows].mean()) if rows.any() else None)
+        for name, rows in classes.items()
+    } | {"all": (len(reviews), None)}
+
+
+@pytest.mark.parametrize("days", [90, None])
+def test_late_and_on_time_csat_join_each_review_to_its_own_order(example, raw, days):
+    """The example maps each review's order_id: the link takes that order, not the customer's
+    last delivery. ``days=None``: the whole sample."""
+    from metrics.benefit_links import LINK_OWN_ORDER, ON_TIME, survey_by_last_order
+
+    workspace, snapshot = example
+    end = last_day(raw)
+    period = Period(end - timedelta(days=days - 1), end) if days else Period(date(2016, 1, 1), end)
+    want = reviews_by_own_order(raw, period)
+    data = {name: snapshot.scan(name).collect() for name in ("responses", "orders")}
+    link = survey_by_last_order("csat", data, period, ON_TIME, settings=settings_for(workspace))
+    on_time, late = link.groups
+    assert link.method == LINK_OWN_ORDER
+    for group in (on_time, late):
+        n, csat = want[group.label]
+        assert (group.estimate.n, group.estimate.value) == (n, pytest.approx(csat, rel=1e-9))
+    assert dict(link.extra) == {
+        "answered before delivery": want["answered before delivery"][0],
+        "not delivered": want["not delivered"][0],
+    }
+    assert (link.unlinked, link.total) == (0, want["all"][0])  # every review names an order
+    assert late.estimate.n > 0 and link.extra[0][1] > 0  # the periods hold such reviews

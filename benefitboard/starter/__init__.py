@@ -1,0 +1,1 @@
+"""``python -m benefitboard init``: a starter workspace config guessed from a company's files."""
