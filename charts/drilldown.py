@@ -31,6 +31,7 @@ import polars as pl
 
 from charts.style import (
     BAD,
+    CHART_HEIGHT,
     COMPARISON,
     GOOD,
     NEUTRAL,
@@ -54,6 +55,10 @@ SEGMENT_COLORS = (
 )
 """One colour per segment value, in order (mid-tones readable on light and dark themes)."""
 HEATMAP_SCALE = [[0.0, BAD], [0.5, "#f3f4f6"], [1.0, GOOD]]
+MANY_SEGMENTS = 12
+"""Above this many values, segment bars lie on their side (one row per value)."""
+BAR_ROW_HEIGHT = 26
+"""Pixels per segment value when bars lie on their side."""
 
 
 def segment_bars(
@@ -69,20 +74,30 @@ def segment_bars(
 
     With a comparison (previous_value, significant, delta), the previous value is
     a grey diamond and a bar whose change is significant is coloured good/bad.
+
+    A few values stand in name order, side by side. More than ``MANY_SEGMENTS`` (27
+    states, 70 categories) lie on their side, best first, one row of ``BAR_ROW_HEIGHT``
+    each: the chart grows taller instead of squeezing names into overlapping labels.
     """
-    rows = table.sort("segment")
+    horizontal = table.height > MANY_SEGMENTS
+    rows = (
+        table.sort("value", descending=kpi.direction == "higher", nulls_last=True)
+        if horizontal
+        else table.sort("segment")
+    )
     names = rows["segment"].to_list()
+    labels = [chart_text(n) for n in names]
     values, lows, highs = (rows[c].to_list() for c in ("value", "low", "high"))
     colors = [_bar_color(row, kpi) for row in rows.iter_rows(named=True)]
     fig = go.Figure()
     previous = rows["previous_value"].to_list() if "previous_value" in rows.columns else []
-    _click_targets(fig, names, [*values, *lows, *highs, *previous, 0.0])
+    _click_targets(fig, names, [*values, *lows, *highs, *previous, 0.0], horizontal=horizontal)
+    whiskers = error_bars(values, lows, highs)
     fig.add_bar(
-        x=[chart_text(n) for n in names],
-        y=values,
+        **_placed(labels, values, horizontal),
         name=kpi.label,
         marker={"color": colors},
-        error_y=error_bars(values, lows, highs),
+        **({"error_x": whiskers} if horizontal else {"error_y": whiskers}),
         text=[f"n = {n:,}" for n in rows["n"].to_list()],
         textposition="inside",
         insidetextanchor="start",
@@ -92,25 +107,44 @@ def segment_bars(
     )
     if "previous_value" in rows.columns:
         fig.add_scatter(
-            x=[chart_text(n) for n in names],
-            y=rows["previous_value"].to_list(),
+            **_placed(labels, rows["previous_value"].to_list(), horizontal),
             mode="markers",
             name="comparison period",
             marker={"symbol": "diamond", "size": 11, "color": COMPARISON},
             customdata=[[n] for n in names],
-            hovertemplate="%{x}: %{y} in the comparison period<extra></extra>",
+            hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: "
+            f"%{{{'x' if horizontal else 'y'}}} in the comparison period<extra></extra>",
         )
     if overall is not None:
-        fig.add_hline(
-            y=overall,
-            line={"color": SERIES, "width": 1, "dash": "dot"},
-            annotation={"text": f"all: {kpi.format_value(overall, currency)}"},
-            annotation_position="top right",
-        )
-    base_layout(fig, title=title or f"{kpi.label} by {_words(segment)}")
+        line = {
+            "line": {"color": SERIES, "width": 1, "dash": "dot"},
+            "annotation": {"text": f"all: {kpi.format_value(overall, currency)}"},
+            "annotation_position": "top right",
+        }
+        if horizontal:
+            fig.add_vline(x=overall, **line)
+        else:
+            fig.add_hline(y=overall, **line)
+    height = max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(names)) if horizontal else CHART_HEIGHT
+    base_layout(fig, title=title or f"{kpi.label} by {_words(segment)}", height=height)
     fig.update_layout(hovermode="closest", bargap=0.35, barmode="overlay", clickmode="event+select")
-    fig.update_yaxes(**axis_format(kpi, currency), rangemode="tozero" if kpi.id != "nps" else None)
+    values_axis = {
+        **axis_format(kpi, currency),
+        "rangemode": "tozero" if kpi.id != "nps" else None,
+    }
+    if horizontal:
+        fig.update_xaxes(**values_axis)
+        fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    else:
+        fig.update_yaxes(**values_axis)
     return fig
+
+
+def _placed(labels: Sequence[str], values: Sequence, horizontal: bool) -> dict:
+    """x/y (and orientation) for a trace of one value per segment label."""
+    if horizontal:
+        return {"x": values, "y": labels, "orientation": "h"}
+    return {"x": labels, "y": values}
 
 
 def two_way_heatmap(
@@ -297,14 +331,19 @@ def what_changed_figure(
     return fig
 
 
-def _click_targets(fig: go.Figure, names: Sequence[str], heights: Sequence[float | None]) -> None:
+def _click_targets(
+    fig: go.Figure,
+    names: Sequence[str],
+    heights: Sequence[float | None],
+    *,
+    horizontal: bool = False,
+) -> None:
     """Invisible full-height columns under the bars, so a click anywhere above a segment's
     name selects it (a bar at NPS 0.6 is too thin to hit). They carry the segment value."""
     known = [h for h in heights if h is not None]
     low, high = min(known), max(known)
     fig.add_bar(
-        x=[chart_text(n) for n in names],
-        y=[high - low] * len(names),
+        **_placed([chart_text(n) for n in names], [high - low] * len(names), horizontal),
         base=[low] * len(names),
         name="click to open",
         marker={"color": "rgba(0, 0, 0, 0)"},

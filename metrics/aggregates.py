@@ -21,6 +21,10 @@ Time: timestamp datasets (responses, contacts, orders, feedback) get ``day`` = t
 local date of their UTC time column in the reporting time zone; date datasets
 (selection, prices, acquisition, revenue, kpi_values) are dated in local days already.
 
+Missing stays missing: a sum over rows that all lack the value (a source without a
+spend column, a day without stock counts) is null, as SQL's SUM is, never 0
+(``metrics.sums.total``); counts say how many rows had one (``spend_rows``, ``ship_n``).
+
 Defensive choices (validation should already have quarantined such rows):
 - orders: ``delivered`` is true when ``delivered_at`` is set; a delivery before the
   order (negative hours) gets no ``delivery_bucket`` and no ``on_time`` and is
@@ -52,6 +56,7 @@ from metrics.local_time import local_day, utc_window, utc_windows
 from metrics.periods import Period
 from metrics.quantiles import delivery_bucket
 from metrics.settings import Filters
+from metrics.sums import total
 
 Frame = pl.LazyFrame | pl.DataFrame
 _US_PER_HOUR = 3_600_000_000
@@ -122,9 +127,9 @@ def _selection(rows: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
     known = pl.col("skus_in_stock").is_not_null()
     return rows.group_by(by).agg(
         rows=pl.len(),
-        offered=pl.col("skus_offered").sum(),
-        stock_offered=pl.col("skus_offered").filter(known).sum(),
-        in_stock=pl.col("skus_in_stock").filter(known).sum(),
+        offered=total(pl.col("skus_offered")),
+        stock_offered=total(pl.col("skus_offered").filter(known)),
+        in_stock=total(pl.col("skus_in_stock").filter(known)),
     )
 
 
@@ -149,11 +154,11 @@ def _acquisition(rows: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
     new = pl.col("new_customers")
     return rows.group_by(by).agg(
         rows=pl.len(),
-        new=new.sum(),
-        spend=pl.col("spend").fill_null(0.0).sum(),
+        new=total(new),
+        spend=total(pl.col("spend")),
         spend_rows=pl.col("spend").is_not_null().sum(),
-        visitors=pl.col("visitors").sum(),
-        new_with_visitors=new.filter(pl.col("visitors").is_not_null()).sum(),
+        visitors=total(pl.col("visitors")),
+        new_with_visitors=total(new.filter(pl.col("visitors").is_not_null())),
     )
 
 
@@ -163,8 +168,8 @@ def _revenue(rows: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
         .group_by(_unique([*by, "kind"]))
         .agg(
             rows=pl.len(),
-            amount=pl.col("amount").sum(),
-            mrr=pl.col("mrr").sum(),
+            amount=total(pl.col("amount")),
+            mrr=total(pl.col("mrr")),
             mrr_rows=pl.col("mrr").is_not_null().sum(),
         )
     )
@@ -260,7 +265,7 @@ def day_aggregate(
         rows = _apply_filters(_restrict_days(rows, periods), filters)
         by = _unique(["day", *spec.keys, *segments])
         rows = rows.with_columns(_segment(s) for s in segments)
-        return rows.group_by(by).agg(pl.col(m).sum() for m in spec.measures)
+        return rows.group_by(by).agg(total(pl.col(m)).alias(m) for m in spec.measures)
     raw = data.get(dataset)
     if raw is None:
         raise KeyError(f"no {dataset!r} data (raw or {spec.name!r}) was given")

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.sums import total
 from metrics.view import KpiView
 
 
 def skus_offered_stats(view: KpiView) -> pl.DataFrame:
-    daily = view.rows.group_by([*view.keys, "day"]).agg(offered=pl.col("offered").sum())
-    return daily.group_by(view.keys).agg(n=pl.len(), value=pl.col("offered").mean())
+    daily = view.rows.group_by([*view.keys, "day"]).agg(offered=total(pl.col("offered")))
+    offered = pl.col("offered")
+    return daily.group_by(view.keys).agg(n=offered.count(), value=offered.mean())
 
 
 def in_stock_stats(view: KpiView) -> pl.DataFrame:

@@ -72,6 +72,7 @@ def custom_kpi(spec: CustomKpiSpec) -> Kpi:
         format="decimal",
         direction=spec.direction,
         dataset="kpi_values",
+        columns=("kpi", "value"),
         description=description,
         default_target=spec.target,
         group="benefit",

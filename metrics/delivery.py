@@ -7,7 +7,8 @@
   order is left out and counted as excluded.
 - On-time rate = on-time deliveries / delivered orders, where on time means
   promised_at is set and delivered_at ≤ promised_at. A delivered order without a
-  promise counts in the denominator and cannot be on time (the note says how many).
+  promise counts in the denominator and cannot be on time (the note says how many);
+  when no delivered order has one, there is no on-time rate.
 - Shipping cost per order = Σ shipping_cost / orders with a shipping cost (every
   order placed in the period, delivered or not; unknown cost is not free).
 """
@@ -81,13 +82,19 @@ def on_time_stats(view: KpiView) -> pl.DataFrame:
         successes=pl.col("n").filter(pl.col("on_time")).sum(),
         unpromised=pl.col("n").filter(~pl.col("promised")).sum(),
     )
+    # Without a single promised date nothing can be on time: that is no data, not 0%.
+    none_promised = pl.col("unpromised") >= pl.col("n")
     return stats.with_columns(
-        note=pl.when(pl.col("unpromised") > 0).then(
+        n=pl.when(none_promised).then(0).otherwise(pl.col("n")),
+        note=pl.when(none_promised & (pl.col("n") > 0))
+        .then(pl.lit("no delivered order has a promised date"))
+        .when(pl.col("unpromised") > 0)
+        .then(
             pl.format(
                 "{} delivered order(s) without a promised date count as not on time",
                 pl.col("unpromised"),
             )
-        )
+        ),
     )
 
 

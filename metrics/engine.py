@@ -43,6 +43,7 @@ from metrics.aggregates import (
     has_dataset,
     prepared_rows,
 )
+from metrics.availability import kpi_inputs
 from metrics.kinds import change_between, estimate_frame, to_estimate
 from metrics.local_time import local_date_of
 from metrics.periods import Grain, Period, buckets, next_bucket_start
@@ -166,8 +167,12 @@ def missing_reason(
     if read is None:
         return absent_data
     names = read.lazy().collect_schema().names()
-    if prebuilt is None:
-        absent = [c for c in kpi.columns if c not in names]
+    raw = data.get(dataset)
+    if raw is not None:
+        # Checked on the rows even beside a pre-built aggregate: an aggregate has a sum for
+        # every measure (a source without spend sums to nothing), the rows say what exists.
+        raw_names = names if raw is read else raw.lazy().collect_schema().names()
+        absent = [c for c in kpi_inputs(kpi) if c not in raw_names]
         if absent:
             return (
                 f"{dataset} has no {', '.join(absent)} column: {kpi.label} needs it "

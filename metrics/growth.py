@@ -3,7 +3,8 @@
 Acquisition:
 - New customers = Σ new_customers.
 - CAC = Σ spend / Σ new_customers (blended: every new customer counts, including
-  channels without spend, whose missing spend counts as 0). None without new customers.
+  channels without spend, whose missing spend counts as 0). None without new customers,
+  and None when no row of the period reports spend (no spend column is not free growth).
 - Conversion = Σ new_customers / Σ visitors over rows that report visitors (a
   Wilson interval treating each visitor as a trial).
 
@@ -30,26 +31,35 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.sums import total
 from metrics.view import GROUP, KpiView, latest_day_per_group
 
 
 def new_customers_stats(view: KpiView) -> pl.DataFrame:
-    return view.rows.group_by(view.keys).agg(n=pl.col("rows").sum(), value=pl.col("new").sum())
+    return view.rows.group_by(view.keys).agg(n=pl.col("rows").sum(), value=total(pl.col("new")))
 
 
 def cac_stats(view: KpiView) -> pl.DataFrame:
     stats = view.rows.group_by(view.keys).agg(
-        n=pl.col("rows").sum(), spend=pl.col("spend").sum(), new=pl.col("new").sum()
+        n=pl.col("rows").sum(),
+        spend=total(pl.col("spend").filter(pl.col("spend_rows") > 0)),
+        new=total(pl.col("new")),
     )
+    has_new, has_spend = pl.col("new") > 0, pl.col("spend").is_not_null()
     return stats.with_columns(
-        value=pl.when(pl.col("new") > 0).then(pl.col("spend") / pl.col("new")),
-        note=pl.when(pl.col("new") <= 0).then(pl.lit("no new customers to divide the spend by")),
-    ).with_columns(n=pl.when(pl.col("new") > 0).then(pl.col("n")).otherwise(0))
+        value=pl.when(has_new & has_spend).then(pl.col("spend") / pl.col("new")),
+        note=pl.when(~has_spend)
+        .then(pl.lit("no spend reported in the period"))
+        .when(~has_new.fill_null(False))
+        .then(pl.lit("no new customers to divide the spend by")),
+    ).with_columns(n=pl.when(has_new & has_spend).then(pl.col("n")).otherwise(0))
 
 
 def conversion_stats(view: KpiView) -> pl.DataFrame:
+    successes = total(pl.col("new_with_visitors"))
     return view.rows.group_by(view.keys).agg(
-        n=pl.col("visitors").sum(), successes=pl.col("new_with_visitors").sum()
+        n=pl.when(successes.is_not_null()).then(pl.col("visitors").sum()).otherwise(0),
+        successes=successes.fill_null(0),
     )
 
 
@@ -58,7 +68,7 @@ MRR_MOVEMENTS = ("new", "expansion", "contraction", "churn")
 
 def revenue_stats(view: KpiView) -> pl.DataFrame:
     recognised = view.rows.filter(pl.col("kind").is_null() | ~pl.col("kind").is_in(MRR_MOVEMENTS))
-    return recognised.group_by(view.keys).agg(n=pl.col("rows").sum(), value=pl.col("amount").sum())
+    return recognised.group_by(view.keys).agg(n=pl.col("rows").sum(), value=total(pl.col("amount")))
 
 
 def mrr_stats(view: KpiView, multiple: float = 1.0) -> pl.DataFrame:
@@ -95,6 +105,8 @@ def _retention(view: KpiView) -> pl.DataFrame:
     kind = pl.col("kind")
     movements = view.rows.group_by(view.keys).agg(
         rows=pl.col("rows").sum(),
+        amounts=pl.col("amount").count(),
+        kinds=pl.col("rows").filter(kind.is_not_null()).sum(),
         expansion=moved.filter(kind == "expansion").sum(),
         contraction=moved.filter(kind == "contraction").sum(),
         churn=moved.filter(kind == "churn").sum(),
@@ -125,9 +137,18 @@ def starting_mrr(view: KpiView) -> pl.DataFrame:
 
 
 def _no_start_note(stats: pl.DataFrame) -> pl.DataFrame:
+    """No value without a starting MRR, without amounts, or without kinds to tell movements
+    apart (each would read as "nothing moved", a retention of exactly 100%)."""
+    no_start = pl.col("start").is_null() | (pl.col("start") <= 0)
+    no_kinds, no_amounts = pl.col("kinds") <= 0, pl.col("amounts") <= 0
+    known = ~no_start & ~no_kinds & ~no_amounts
     return stats.with_columns(
-        value=pl.when(pl.col("start") > 0).then(pl.col("value")),
-        note=pl.when(pl.col("start").is_null() | (pl.col("start") <= 0)).then(
-            pl.lit("no MRR snapshot before the period to measure retention against")
-        ),
+        value=pl.when(known).then(pl.col("value")),
+        n=pl.when(known).then(pl.col("n")).otherwise(0),
+        note=pl.when(no_start)
+        .then(pl.lit("no MRR snapshot before the period to measure retention against"))
+        .when(no_kinds)
+        .then(pl.lit("no revenue row says what kind of MRR movement it is"))
+        .when(no_amounts)
+        .then(pl.lit("no revenue row has an amount")),
     )

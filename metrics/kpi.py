@@ -93,7 +93,9 @@ class Kpi:
     kind: str
     formula: Formula = field(repr=False, compare=False)
     columns: tuple[str, ...] = ()
-    """Optional canonical columns of ``dataset`` the KPI cannot do without."""
+    """The canonical columns of ``dataset`` the KPI's value is computed from, besides the
+    time column: without one of them (absent, or holding no value) the KPI has no data,
+    never a number (``metrics.availability`` decides from them which KPIs a workspace tracks)."""
     lookback: bool = False
     """True when the formula needs days before the period (starting MRR)."""
     decimals: int = 1

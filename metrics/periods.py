@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -118,6 +119,35 @@ def buckets(period: Period, grain: Grain) -> list[tuple[date, Period]]:
         result.append((start, inside))
         start = following
     return result
+
+
+def relative_end(newest: Mapping[str, date], datasets: Iterable[str] | None, cutoff: date) -> date:
+    """The day a relative period ("last 30 days") ends on: the newest day all of ``datasets`` have.
+
+    ``newest`` is each dataset's newest local day with data; ``datasets`` are the
+    datasets of the KPIs on the page (None: every dataset in ``newest``). The end is
+    the *oldest* of their newest days, so every KPI on the page has data for the
+    whole period: a survey export that runs six weeks past the last order must not
+    push the orders out of "last 30 days". Datasets the page does not use, and
+    datasets the workspace has no data for, do not count. The end never passes
+    ``cutoff`` (the day before the snapshot was taken, whose numbers were still
+    partial, or the workspace's ``as_of`` date); with no dated data it is ``cutoff``.
+
+    >>> newest = {"orders": date(2018, 8, 29), "responses": date(2018, 10, 14),
+    ...           "prices": date(2018, 1, 5)}
+    >>> cutoff = date(2026, 12, 2)
+    >>> relative_end(newest, ["orders", "responses"], cutoff)  # both have data to 29 Aug
+    datetime.date(2018, 8, 29)
+    >>> relative_end(newest, ["responses", "selection"], cutoff)  # no selection data: ignored
+    datetime.date(2018, 10, 14)
+    >>> relative_end(newest, ["orders"], date(2018, 8, 20))  # pinned as of 20 Aug
+    datetime.date(2018, 8, 20)
+    >>> relative_end(newest, ["selection"], cutoff) == cutoff  # nothing dated: the cutoff
+    True
+    """
+    wanted = newest.keys() if datasets is None else set(datasets)
+    days = [day for name, day in newest.items() if name in wanted]
+    return min([*days, cutoff])
 
 
 def _year_earlier(day: date) -> date:

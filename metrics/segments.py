@@ -42,6 +42,8 @@ SEPARATOR = "\u241f"
 """Joins two segment values into one (the 'unit separator' symbol: not found in real data)."""
 
 Data = Mapping[str, Frame | None]
+OTHERS = "\u241fothers"
+"""The grouped segment value before it is named ("12 others"): no real value looks like it."""
 
 
 def kpi_by_two_segments(
@@ -85,6 +87,83 @@ def kpi_by_two_segments(
     return pairs.select(first, second, "value", "low", "high", "n", "small_sample").sort(
         first, second
     )
+
+
+def largest_segments(table: pl.DataFrame, limit: int) -> list[str] | None:
+    """The ``limit`` segment values with the most observations (``n``) in a ``kpi_by_segment``
+    table, or None when the table has no more than ``limit`` values (nothing to group).
+
+    >>> table = pl.DataFrame({"segment": ["SP", "RJ", "AC", "MG"], "n": [120, 40, 2, 40]})
+    >>> largest_segments(table, 2), largest_segments(table, 4)
+    (['SP', 'MG'], None)
+    """
+    if table.height <= limit:
+        return None
+    ordered = table.sort(["n", "segment"], descending=[True, False])
+    return ordered.head(limit)["segment"].to_list()
+
+
+def kpi_by_segment_and_others(
+    kpi_id: str,
+    data: Data,
+    period: Period,
+    segment: str,
+    kept: Sequence[str],
+    *,
+    others_label: str = "others",
+    comparison: Period | None = None,
+    filters: Filters | None = None,
+    settings: MetricSettings = DEFAULT_SETTINGS,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """``kpi_by_segment`` for the ``kept`` values plus one row for all the other values.
+
+    The other row is the KPI *computed from the rows* of every other value together
+    (its NPS counts their promoters and detractors; its median is the median of their
+    deliveries), never an average of their values, which would weigh a state with 3
+    orders like one with 3,000. Its ``segment`` is ``others_label`` ("12 others") and its
+    ``others`` is True.
+    Like a two-way split, it is a one-way split by a derived column, so the engine's
+    intervals and comparisons apply unchanged.
+
+    >>> from datetime import date, datetime, UTC
+    >>> at = datetime(2024, 1, 10, 12, tzinfo=UTC)
+    >>> responses = pl.DataFrame({"response_id": list("12345"), "survey": ["nps"] * 5,
+    ...     "score": [10.0, 9.0, 0.0, 10.0, 3.0], "responded_at": [at] * 5,
+    ...     "state": ["SP", "SP", "AC", "AP", "AP"]})
+    >>> january = Period(date(2024, 1, 1), date(2024, 1, 31))
+    >>> table = kpi_by_segment_and_others("nps", {"responses": responses}, january, "state",
+    ...     ["SP"], others_label="2 others")
+    >>> table.select("segment", "value", "n", "others").rows()  # AC+AP: 1 promoter, 2 detractors
+    [('SP', 100.0, 2, False), ('2 others', -33.33333333333333, 3, True)]
+    """
+    kpi = (registry or DEFAULT_REGISTRY).get(kpi_id).for_settings(settings)
+    reason = missing_reason(kpi, data, filters=filters, segment=segment)
+    if reason:
+        raise MetricUnavailableError(reason)
+    grouped = f"{segment}{SEPARATOR}others"
+    value = pl.col(segment).cast(pl.Utf8).fill_null(NOT_SET)
+    relabelled = pl.when(value.is_in(list(kept))).then(value).otherwise(pl.lit(OTHERS))
+    joined = dict(data)
+    for name in (kpi.dataset, AGGREGATES[kpi.dataset].name):
+        frame = data.get(name)
+        if frame is not None:
+            joined[name] = frame.lazy().with_columns(relabelled.alias(grouped))
+    table = kpi_by_segment(
+        kpi_id,
+        joined,
+        period,
+        grouped,
+        comparison=comparison,
+        filters=filters,
+        settings=settings,
+        registry=registry,
+    )
+    is_others = pl.col("segment") == OTHERS
+    return table.with_columns(
+        segment=pl.when(is_others).then(pl.lit(others_label)).otherwise(pl.col("segment")),
+        others=is_others,
+    ).sort("others")
 
 
 def segment_trends(

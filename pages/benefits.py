@@ -22,13 +22,20 @@ import streamlit as st
 from charts.benefits import delivery_distribution_figure, link_figure, segment_figure
 from charts.style import SECOND_SERIES, SERIES
 from charts.trends import TrendLine, kpi_trend_figure, trend_figure, trend_window
-from metrics.benefit_links import FREE_SHIPPING, ON_TIME, BenefitLink
+from metrics.benefit_links import (
+    FREE_SHIPPING,
+    LINK_LAST_ORDER,
+    LINK_OWN_ORDER,
+    NOT_LINKED,
+    ON_TIME,
+    BenefitLink,
+)
 from metrics.engine import MetricUnavailableError
 from metrics.periods import Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
-from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.kpis import kpi_results, registry_for, tracked_kpis
 from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
 from pages.ui.text import escape_markdown
@@ -43,10 +50,12 @@ NPS = "nps"
 """On time by region is drawn beside NPS by region."""
 IN_STOCK = "in_stock_rate"
 """The KPI split by product category."""
-SCORES_BY_DELIVERY = ("nps", "csat")
-"""The survey scores compared after late and on-time deliveries."""
-SCORES_BY_SHIPPING = ("nps",)
-"""The survey scores compared after free and paid shipping."""
+SHIPPING_COST = "shipping_cost_per_order"
+"""Free against paid shipping is compared only where orders carry a shipping cost."""
+SECTIONS = ("benefits.delivery", "benefits.on_time", "benefits.cost", "benefits.selection")
+"""The page's sections, each drawn when the workspace tracks one of its KPIs."""
+LINKED_KINDS = ("nps", "proportion", "mean")
+"""The kinds of survey KPI a benefit link can compare (``metrics.benefit_links``)."""
 
 
 def link_sentence(link: BenefitLink) -> str:
@@ -80,11 +89,32 @@ def _p_words(p_value: float | None) -> str:
 
 
 def linked_note(link: BenefitLink) -> str:
-    total = link.linked + link.unlinked
+    """Which order each answer was tied to, and how many answers each class holds.
+
+    e.g. "Each CSAT answer counts under the order it is about. 3,871 of 3,986 answers in
+    the period are compared; left out (not of the tiles): 14 answered before delivery,
+    101 not delivered." (An answer written while its order was overdue counts as late:
+    ``metrics.benefit_links``.)
+    """
+    label, total, window = link.kpi.label, link.total, link.within_days
+    if link.method == LINK_OWN_ORDER:
+        how = f"Each {label} answer counts under the order it is about. "
+    elif link.method == LINK_LAST_ORDER:
+        how = (
+            f"Each {label} answer counts under the customer's last order in the {window} days "
+            "before answering. "
+        )
+    else:
+        how = (
+            f"{link.by_own_order:,} of {total:,} {label} answers name their order and count "
+            f"under it; the other {link.by_last_order:,} under the customer's last order in the "
+            f"{window} days before answering. "
+        )
+    left_out = [f"{n:,} {name}" for name, n in (*link.extra, (NOT_LINKED, link.unlinked)) if n]
     return (
-        f"{link.linked:,} of {total:,} {link.kpi.label} answers in the period came from customers "
-        f"with an order in the {link.within_days} days before answering; the rest are left out "
-        "of this comparison (not of the tiles)."
+        how
+        + f"{link.linked:,} of {total:,} answers in the period are compared"
+        + (f"; left out (not of the tiles): {', '.join(left_out)}." if left_out else ".")
     )
 
 
@@ -104,6 +134,23 @@ class BenefitsPage:
         common = [s for s in segments("orders") if s in segments("responses")]
         self.region = "region" if "region" in common else (common[0] if common else None)
         self.category = next(iter(segments("selection")), None)
+        self.tracked = {kpi.id for kpi in tracked_kpis(context, list(self.registry))}
+        self.scores = self.survey_scores()
+        self.beside = NPS if NPS in self.scores else next(iter(self.scores), None)
+        """The survey KPI drawn beside on time by region (NPS when the workspace has it)."""
+
+    def survey_scores(self) -> list[str]:
+        """The survey KPIs the benefit links compare: each survey's first KPI in the registry
+        (NPS, CSAT, CES) that the workspace tracks — a CSAT-only shop compares CSAT."""
+        first: dict[str, str] = {}
+        for kpi in self.registry:
+            if kpi.survey and kpi.kind in LINKED_KINDS:
+                first.setdefault(kpi.survey, kpi.id)
+        return [kpi_id for kpi_id in first.values() if kpi_id in self.tracked]
+
+    def has(self, section: str) -> bool:
+        """Whether the workspace tracks any KPI of a page section (else the section is left out)."""
+        return any(kpi.id in self.tracked for kpi in self.registry.in_section(section))
 
     def options(self) -> dict:
         return {
@@ -126,7 +173,8 @@ class BenefitsPage:
     def trends(self, section: str) -> None:
         """A trend chart for each KPI of a ``….trend`` section, one under the other."""
         for kpi in self.registry.in_section(section):
-            self.kpi_trend(kpi.id, f"{kpi.id}_trend")
+            if kpi.id in self.tracked:
+                self.kpi_trend(kpi.id, f"{kpi.id}_trend")
 
     def delivery_trend(self) -> None:
         lines = []
@@ -170,8 +218,12 @@ class BenefitsPage:
             st.info("Orders and survey answers share no segment (such as region) to compare by.")
             return
         try:
-            on_time = series.by_segment(self.context, ON_TIME_RATE, self.region)
-            nps = series.by_segment(self.context, NPS, self.region)
+            on_time = series.largest_by_segment(self.context, ON_TIME_RATE, self.region)
+            scores = (
+                series.largest_by_segment(self.context, self.beside, self.region, like=on_time)
+                if self.beside
+                else None
+            )
         except MetricUnavailableError as error:
             st.info(f"No on-time rate by {self.region}: {error.reason}.")
             return
@@ -179,15 +231,21 @@ class BenefitsPage:
             on_time,
             self.registry.get(ON_TIME_RATE),
             target=self.target(ON_TIME_RATE),
-            beside=(nps, self.registry.get(NPS), self.target(NPS)),
-            title=f"On time and NPS by {self.region.replace('_', ' ')}",
+            beside=(
+                (scores, self.registry.get(self.beside), self.target(self.beside))
+                if scores is not None and self.beside
+                else None
+            ),
+            title=f"On time{f' and {self.registry.get(self.beside).label}' if self.beside else ''}"
+            f" by {self.region.replace('_', ' ')}",
             height=self.height,
         )
         show_chart(figure, key="on_time_by_region")
 
-    def links(self, outcome, kpi_ids, key: str, title: str) -> list[BenefitLink]:
+    def links(self, outcome, key: str, title: str) -> list[BenefitLink]:
+        """Every survey score the workspace has, after each ``outcome`` of the last order."""
         links = []
-        for kpi_id in kpi_ids:
+        for kpi_id in self.scores:
             try:
                 links.append(series.benefit_link(self.context, kpi_id, outcome.id))
             except MetricUnavailableError as error:
@@ -217,7 +275,7 @@ class BenefitsPage:
         if self.category is None:
             return
         try:
-            frame = series.by_segment(self.context, IN_STOCK, self.category)
+            frame = series.largest_by_segment(self.context, IN_STOCK, self.category)
         except MetricUnavailableError as error:
             st.info(f"No in-stock rate by {self.category}: {error.reason}.")
             return
@@ -238,69 +296,98 @@ def sentences(links: list[BenefitLink]) -> None:
         st.caption(escape_markdown(linked_note(links[0])))
 
 
+NEEDS = (
+    "This page needs orders (delivery times, promised dates or shipping costs), price "
+    "checks or a daily catalogue; this workspace has none of them yet (docs/KPIS.md, "
+    '"Faster, cheaper, more choice").'
+)
+"""What the page says when the workspace tracks none of its sections' KPIs."""
+
+
 def normal_layout(page: BenefitsPage) -> None:
-    st.subheader("Delivery speed")
-    tiles, trend, spread = st.columns([1, 2, 2])
-    with tiles:
-        page.tiles("benefits.delivery")
-    with trend:
-        page.delivery_trend()
-    with spread:
-        page.delivery_distribution()
+    """Each section only when the workspace tracks one of its KPIs; links only with scores."""
+    if page.has("benefits.delivery"):
+        st.subheader("Delivery speed")
+        tiles, trend, spread = st.columns([1, 2, 2])
+        with tiles:
+            page.tiles("benefits.delivery")
+        with trend:
+            page.delivery_trend()
+        with spread:
+            page.delivery_distribution()
 
-    st.subheader("On-time delivery, and what a late one does to customers")
-    tiles, by_region, linked = st.columns([1, 2, 2])
-    with tiles:
-        page.tiles("benefits.on_time")
-    with by_region:
-        page.on_time_by_region()
-    with linked:
-        links = page.links(ON_TIME, SCORES_BY_DELIVERY, "late_links", "By last delivery")
-    sentences(links)
+    if page.has("benefits.on_time"):
+        st.subheader("On-time delivery, and what a late one does to customers")
+        tiles, by_region, linked = st.columns([1, 2, 2])
+        with tiles:
+            page.tiles("benefits.on_time")
+        with by_region:
+            page.on_time_by_region()
+        with linked:
+            links = page.links(ON_TIME, "late_links", "By last delivery")
+        sentences(links)
 
-    st.subheader("Cost to the customer")
-    tiles, trend, linked = st.columns([1, 2, 2])
-    with tiles:
-        page.tiles("benefits.cost")
-    with trend:
-        page.trends("benefits.cost.trend")
-    with linked:
-        links = page.links(
-            FREE_SHIPPING, SCORES_BY_SHIPPING, "shipping_links", "By last order's shipping"
-        )
-    sentences(links)
+    if page.has("benefits.cost"):
+        st.subheader("Cost to the customer")
+        tiles, trend, linked = st.columns([1, 2, 2])
+        with tiles:
+            page.tiles("benefits.cost")
+        with trend:
+            page.trends("benefits.cost.trend")
+        with linked:
+            links = (
+                page.links(FREE_SHIPPING, "shipping_links", "By last order's shipping")
+                if SHIPPING_COST in page.tracked
+                else []
+            )
+        sentences(links)
 
-    st.subheader("Selection and availability")
-    tiles, trend, by_category = st.columns([1, 2, 2])
-    with tiles:
-        page.tiles("benefits.selection")
-    with trend:
-        page.trends("benefits.selection.trend")
-    with by_category:
-        page.in_stock_by_category()
-    st.caption(
-        "Survey answers carry no product category, so selection can't be tied to the "
-        "answers of the customers it touched."
-    )
+    if page.has("benefits.selection"):
+        st.subheader("Selection and availability")
+        tiles, trend, by_category = st.columns([1, 2, 2])
+        with tiles:
+            page.tiles("benefits.selection")
+        with trend:
+            page.trends("benefits.selection.trend")
+        with by_category:
+            if IN_STOCK in page.tracked:
+                page.in_stock_by_category()
+        if page.scores:
+            st.caption(
+                "Survey answers carry no product category, so selection can't be tied to the "
+                "answers of the customers it touched."
+            )
+
+    if not any(page.has(section) for section in SECTIONS):
+        st.info(NEEDS)
 
 
 def screen_layout(page: BenefitsPage) -> None:
-    st.subheader("Delivery: speed, punctuality and what customers said")
-    trend, by_region, linked = st.columns(3)
-    with trend:
-        page.delivery_trend()
-    with by_region:
-        page.on_time_by_region()
-    with linked:
-        page.links(ON_TIME, SCORES_BY_DELIVERY, "late_links", "By last delivery")
-    st.subheader("Cost and choice")
-    trends = page.registry.in_section("benefits.screen.trend")
-    *places, linked = st.columns(len(trends) + 1)
-    for place, kpi in zip(places, trends, strict=True):
-        with place:
-            page.kpi_trend(kpi.id, f"{kpi.id}_trend")
-    with linked:
-        page.links(FREE_SHIPPING, SCORES_BY_SHIPPING, "shipping_links", "By last order's shipping")
+    delivery = page.has("benefits.delivery") or page.has("benefits.on_time")
+    if delivery:
+        st.subheader("Delivery: speed, punctuality and what customers said")
+        trend, by_region, linked = st.columns(3)
+        with trend:
+            if page.has("benefits.delivery"):
+                page.delivery_trend()
+        if page.has("benefits.on_time"):
+            with by_region:
+                page.on_time_by_region()
+            with linked:
+                page.links(ON_TIME, "late_links", "By last delivery")
+    trends = [k for k in page.registry.in_section("benefits.screen.trend") if k.id in page.tracked]
+    shipping = SHIPPING_COST in page.tracked and bool(page.scores)
+    if trends or shipping:
+        st.subheader("Cost and choice")
+        *places, linked = st.columns(len(trends) + 1)
+        for place, kpi in zip(places, trends, strict=True):
+            with place:
+                page.kpi_trend(kpi.id, f"{kpi.id}_trend")
+        if shipping:
+            with linked:
+                page.links(FREE_SHIPPING, "shipping_links", "By last order's shipping")
+    if not delivery and not trends and not shipping:
+        st.info(NEEDS)
 
 
 context = page_context()

@@ -33,7 +33,7 @@ from pages.ui import data, drill, series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.formatting import formatted
-from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.kpis import kpi_results, registry_for, tracked_kpis
 from pages.ui.links import clicked, drill_into, link_to, selectable_table, show_view, url_key
 from pages.ui.metric_settings import settings_for
 from pages.ui.state import view_to_params
@@ -55,11 +55,19 @@ def survey_segments(context: PageContext) -> list[str]:
     return [s for s in context.workspace.segments("responses") if s in columns]
 
 
-def choose(context: PageContext, segments: list[str]) -> tuple[Kpi, str, str | None]:
-    """The KPI and the split(s), from the URL; a change goes back into the URL."""
+def survey_kpis(context: PageContext) -> list[str]:
+    """The survey KPIs this page drills into that the workspace tracks (a CSAT-only
+    workspace opens on CSAT, not on an empty NPS)."""
+    registry = registry_for(context.workspace)
+    return [k.id for k in tracked_kpis(context, registry.in_section(SURVEY_SECTION))]
+
+
+def choose(
+    context: PageContext, segments: list[str], kpis: list[str]
+) -> tuple[Kpi, str, str | None]:
+    """The KPI (one of ``kpis``) and the split(s), from the URL; a change goes back into it."""
     view = context.view
     registry = registry_for(context.workspace)
-    kpis = [k.id for k in registry.in_section(SURVEY_SECTION)]
     kpi_id = view.kpi if view.kpi in kpis else kpis[0]
     split = view.split if view.split in segments else segments[0]
     split2 = view.split2 if view.split2 in segments and view.split2 != split else None
@@ -345,8 +353,17 @@ context = page_context()
 st.title("Survey drill-down")
 if context is not None:
     segments = survey_segments(context)
+    kpis = survey_kpis(context)
     if data.dataset_columns(context, "responses") is None:
-        st.info("This workspace has no survey responses to drill into.")
+        st.info(
+            "This workspace has no survey responses to drill into: this page needs a "
+            "responses dataset with NPS, CSAT or CES answers."
+        )
+    elif not kpis:
+        st.info(
+            "The responses hold no NPS, CSAT or CES answers to drill into "
+            "(the survey column says which survey each answer belongs to)."
+        )
     elif not segments:
         st.info(
             "The responses dataset declares no segments to split by: add `segments = [...]` "
@@ -354,7 +371,7 @@ if context is not None:
         )
     else:
         st.caption(drill.period_caption(context))
-        kpi, split, split2 = choose(context, segments)
+        kpi, split, split2 = choose(context, segments, kpis)
         breadcrumbs(context)
         result = kpi_results(context, (kpi.id,))[kpi.id]
         changes = None if result.missing else segment_changes(context, kpi, segments)

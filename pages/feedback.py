@@ -44,9 +44,26 @@ ORIGIN_COUNTS = {
     "survey comment": "Survey comments",
     "support contact": "Contact notes",
 }
+ORIGIN_DATASETS = {
+    "feedback": "feedback",
+    "survey comment": "responses",
+    "support contact": "contacts",
+}
+"""The dataset each origin of a mention comes from: a count is shown only where it exists."""
+FEEDBACK_COLUMNS = {
+    "customers": "customers (feedback)",
+    "customers_change": "customers (feedback) change",
+    "account_value": "account value (feedback)",
+    "account_value_change": "account value change",
+    "items": "feedback items",
+}
+"""The feedback dataset's columns of the themes table, named for what they count."""
+ALL_CUSTOMERS = "customers, all sources"
 
 
-def overview(context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame) -> None:
+def overview(
+    context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame, has_feedback: bool
+) -> None:
     """Every theme: customers and value now and before, roadmap link, tagged comments; a trend."""
     left, right = st.columns([2, 3])
     with left:
@@ -67,11 +84,16 @@ def overview(context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame) 
                 theme_trend_heatmap(history, grain=drill.theme_window(context)[1]),
                 key=url_key("feedback_trend", _view_key(context)),
             )
-    table = theme_table(themes, summary)
+    table = theme_table(themes if has_feedback else None, summary)
     st.caption(
-        "Customers and account value count feedback items (each customer once per theme); "
-        "survey comments and contact notes are tagged by the workspace taxonomy. "
-        "Select a row to open the theme."
+        (
+            "Customers and account value (feedback) count feedback items, each customer once "
+            "per theme; "
+            if has_feedback
+            else "No feedback dataset in this workspace: "
+        )
+        + "survey comments and contact notes are tagged by the workspace taxonomy, and "
+        f"*{ALL_CUSTOMERS}* counts each customer once per theme. Select a row to open the theme."
     )
     row = selectable_table(
         table, url_key("feedback_table", _view_key(context)), name="Feedback themes"
@@ -80,26 +102,30 @@ def overview(context: PageContext, themes: pl.DataFrame, summary: pl.DataFrame) 
         _open(context, table["theme"][row])
 
 
-def theme_table(themes: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
-    """``feedback_themes`` beside each theme's roadmap link and tagged comments and notes."""
+def theme_table(themes: pl.DataFrame | None, summary: pl.DataFrame) -> pl.DataFrame:
+    """``feedback_themes`` (None: the workspace has no feedback dataset) beside each theme's
+    roadmap link and tagged comments and notes; every column named for what it counts."""
     tagged = summary.select(
         "theme",
         pl.col("survey_comment").alias("survey comments"),
         pl.col("support_contact").alias("contact notes"),
-        pl.col("all_customers").alias("customers, all sources"),
+        pl.col("all_customers").alias(ALL_CUSTOMERS),
         pl.col("roadmap_item").alias("roadmap item"),
         pl.col("status").replace_strict(STATUS_WORDS, default=pl.col("status")),
     )
+    if themes is None:
+        return tagged.sort(ALL_CUSTOMERS, descending=True, nulls_last=True)
     changes = [c for c in ("customers_change", "account_value_change") if c in themes.columns]
     table = themes.select(
         "theme",
         "customers",
         *[pl.col(c).round(0) if "value" in c else pl.col(c) for c in changes],
-        pl.col("account_value").round(0).alias("account value"),
-        pl.col("items").alias("feedback items"),
-    ).rename({"customers_change": "change", "account_value_change": "value change"}, strict=False)
+        pl.col("account_value").round(0),
+        "items",
+    ).rename(FEEDBACK_COLUMNS, strict=False)
+    first = FEEDBACK_COLUMNS["customers"]
     return table.join(tagged, on="theme", how="full", coalesce=True).sort(
-        "customers", "customers, all sources", descending=True, nulls_last=True
+        first, ALL_CUSTOMERS, descending=True, nulls_last=True
     )
 
 
@@ -130,10 +156,16 @@ def theme_page(context: PageContext, theme: str, summary: pl.DataFrame) -> None:
         st.markdown("Roadmap: not linked to a roadmap item yet")
     period = context.period
     now = rows.filter(pl.col("day").is_between(period.start, period.end))
-    counts = st.columns(4)
+    held = context.snapshot.datasets
+    origins = [
+        (origin, label)
+        for origin, label in ORIGIN_COUNTS.items()
+        if (entry := held.get(ORIGIN_DATASETS[origin])) is not None and entry.has_data
+    ]
+    counts = st.columns(len(origins) + 1)
     customers = now["customer_id"].drop_nulls().n_unique()
     counts[0].metric("Distinct customers (all sources)", f"{customers:,}", border=True)
-    for column, (origin, label) in zip(counts[1:], ORIGIN_COUNTS.items(), strict=True):
+    for column, (origin, label) in zip(counts[1:], origins, strict=True):
         column.metric(label, f"{(now['origin'] == origin).sum():,}", border=True)
     if rows.is_empty():
         st.info(
@@ -170,6 +202,22 @@ def theme_page(context: PageContext, theme: str, summary: pl.DataFrame) -> None:
     )
     if found.left_out:
         st.caption("Left out because the filters don't apply to them: " + "; ".join(found.left_out))
+
+
+NEEDS = (
+    "This page needs a feedback dataset, or survey comments or contact notes and a taxonomy "
+    "(below) to tag them by theme; this workspace has neither yet."
+)
+NOTHING = "Nothing was said about a theme in this period: widen the period or the filters."
+
+
+def has_words(context: PageContext) -> bool:
+    """Whether the workspace has any dataset whose words the page reads."""
+    held = context.snapshot.datasets
+    return any(
+        (entry := held.get(dataset)) is not None and entry.has_data
+        for dataset in ORIGIN_DATASETS.values()
+    )
 
 
 def taxonomy_help(context: PageContext) -> None:
@@ -230,18 +278,27 @@ if context is not None:
             show_view(context.view.with_(theme=None, page_number=1), HERE)
         theme_page(context, theme, summary)
     else:
+        has_feedback = True
         try:
             themes = drill.themes(context)
         except MetricUnavailableError as error:
             st.info(f"{error.reason}. Showing tagged survey comments and contact notes only.")
-            themes = summary.select(
+            has_feedback = False
+            themes = summary.select(  # for the bars: customers and mentions, all sources
                 "theme",
                 pl.col("all_customers").alias("customers"),
                 pl.lit(None, pl.Float64).alias("account_value"),
                 items="mentions",
             )
-        overview(context, themes, summary)
-        st.subheader("Newest items per theme", anchor=False)
-        if not words_hidden(context):
-            newest_per_theme(period_mentions.rows)
+        if themes.is_empty() and summary.is_empty():
+            st.info(
+                NOTHING
+                if has_feedback or (has_words(context) and context.workspace.taxonomy)
+                else NEEDS
+            )
+        else:
+            overview(context, themes, summary, has_feedback)
+            st.subheader("Newest items per theme", anchor=False)
+            if not words_hidden(context):
+                newest_per_theme(period_mentions.rows)
     taxonomy_help(context)

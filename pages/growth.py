@@ -28,7 +28,7 @@ from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.formatting import formatted
-from pages.ui.kpis import registry_for
+from pages.ui.kpis import registry_for, tracked_ids
 from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
 from pages.ui.tables import show_table
@@ -40,7 +40,7 @@ CHANNEL = "channel"
 SCREEN_CHART_HEIGHT = 540
 
 
-def channels(context: PageContext) -> pl.DataFrame | None:
+def channels(context: PageContext, tracked: set[str]) -> pl.DataFrame | None:
     """The channel table (new customers, spend, CAC, conversion), or None with the reason shown."""
     try:
         new = series.by_segment(context, NEW_CUSTOMERS, CHANNEL)
@@ -48,41 +48,57 @@ def channels(context: PageContext) -> pl.DataFrame | None:
     except MetricUnavailableError as error:
         st.info(f"No acquisition by channel: {error.reason}.")
         return None
-    try:
-        conversion = series.by_segment(context, CONVERSION, CHANNEL)
-    except MetricUnavailableError:
-        conversion = None  # no visitors column: the table says so with empty cells
-    try:
-        spend = series.spend_by_channel(context)
-    except MetricUnavailableError:
-        spend = None
+    conversion = None  # no visitors column: the table leaves the column out
+    if CONVERSION in tracked:
+        try:
+            conversion = series.by_segment(context, CONVERSION, CHANNEL)
+        except MetricUnavailableError:
+            conversion = None
+    spend = None
+    if CAC in tracked:
+        try:
+            spend = series.spend_by_channel(context)
+        except MetricUnavailableError:
+            spend = None
     return channel_table(new, cac, conversion, spend)
 
 
 def channel_section(context: PageContext, height: int | None) -> None:
-    table = channels(context)
+    """The channels' chart and table; only the columns the workspace tracks are shown, and the
+    four-panel chart only when each panel has data (no panel with empty axes)."""
+    registry = registry_for(context.workspace)
+    tracked = set(tracked_ids(context, [NEW_CUSTOMERS, CAC, CONVERSION]))
+    if NEW_CUSTOMERS not in tracked:
+        return
+    table = channels(context, tracked)
     if table is None:
         return
-    registry = registry_for(context.workspace)
     kpis = {k: registry.get(k) for k in (NEW_CUSTOMERS, CAC, CONVERSION)}
     currency = context.workspace.currency
-    show_chart(channel_figure(table, kpis, currency=currency, height=height), key="channels")
+    if tracked == {NEW_CUSTOMERS, CAC, CONVERSION}:
+        show_chart(channel_figure(table, kpis, currency=currency, height=height), key="channels")
     if context.view.screen:
         return
-    shown = table.select(
+    columns = [
         pl.col(CHANNEL).alias("Channel"),
         formatted(table, NEW_CUSTOMERS, kpis[NEW_CUSTOMERS].format_value, skip_nulls=True).alias(
             "New customers"
         ),
-        formatted(table, "spend", lambda v: money(v, currency), skip_nulls=True).alias("Spend"),
-        formatted(table, CAC, lambda v: kpis[CAC].format_value(v, currency), skip_nulls=True).alias(
-            "CAC"
-        ),
-        formatted(table, CONVERSION, kpis[CONVERSION].format_value, skip_nulls=True).alias(
-            "Conversion"
-        ),
-    )
-    show_table(shown, name="Acquisition by channel")
+    ]
+    if CAC in tracked:
+        columns += [
+            formatted(table, "spend", lambda v: money(v, currency), skip_nulls=True).alias("Spend"),
+            formatted(
+                table, CAC, lambda v: kpis[CAC].format_value(v, currency), skip_nulls=True
+            ).alias("CAC"),
+        ]
+    if CONVERSION in tracked:
+        columns.append(
+            formatted(table, CONVERSION, kpis[CONVERSION].format_value, skip_nulls=True).alias(
+                "Conversion"
+            )
+        )
+    show_table(table.select(columns), name="Acquisition by channel")
 
 
 def trend_chart(context: PageContext, kpi_id: str, key: str, height: int | None) -> None:
@@ -111,8 +127,9 @@ def trend_chart(context: PageContext, kpi_id: str, key: str, height: int | None)
 
 
 def section_ids(context: PageContext, section: str) -> list[str]:
-    """The ids of the registry's KPIs in a page section (``Kpi.sections``)."""
-    return [kpi.id for kpi in registry_for(context.workspace).in_section(section)]
+    """The ids of the registry's KPIs in a page section (``Kpi.sections``) that the workspace
+    tracks (``metrics.availability``): a KPI it can never compute gets no tile or chart."""
+    return tracked_ids(context, [k.id for k in registry_for(context.workspace).in_section(section)])
 
 
 def trend_charts(context: PageContext, section: str, height: int | None) -> None:
@@ -121,23 +138,39 @@ def trend_charts(context: PageContext, section: str, height: int | None) -> None
         trend_chart(context, kpi_id, f"{kpi_id}_trend", height)
 
 
+NEEDS = (
+    "This page needs acquisition (new customers per day and channel) or revenue data; this "
+    'workspace has neither yet (docs/KPIS.md, "Growth").'
+)
+"""What the page says when the workspace tracks none of its KPIs."""
+
+
 def normal_layout(context: PageContext) -> None:
-    st.subheader("Acquisition")
-    tile_row(context, section_ids(context, "growth.acquisition"))
-    left, right = st.columns([3, 2])
-    with left:
-        channel_section(context, None)
-    with right:
-        trend_charts(context, "growth.acquisition.trend", None)
-    st.subheader("Revenue")
-    tile_row(context, section_ids(context, "growth.revenue"))
-    trends = section_ids(context, "growth.revenue.trend")
-    for place, kpi_id in zip(st.columns(len(trends) or 1), trends, strict=False):
-        with place:
-            trend_chart(context, kpi_id, f"{kpi_id}_trend", None)
+    acquisition = section_ids(context, "growth.acquisition")
+    if acquisition:
+        st.subheader("Acquisition")
+        tile_row(context, acquisition)
+        left, right = st.columns([3, 2])
+        with left:
+            channel_section(context, None)
+        with right:
+            trend_charts(context, "growth.acquisition.trend", None)
+    revenue = section_ids(context, "growth.revenue")
+    if revenue:
+        st.subheader("Revenue")
+        tile_row(context, revenue)
+        trends = section_ids(context, "growth.revenue.trend")
+        for place, kpi_id in zip(st.columns(len(trends) or 1), trends, strict=False):
+            with place:
+                trend_chart(context, kpi_id, f"{kpi_id}_trend", None)
+    if not acquisition and not revenue:
+        st.info(NEEDS)
 
 
 def screen_layout(context: PageContext) -> None:
+    if not section_ids(context, "growth.screen"):
+        st.info(NEEDS)
+        return
     tile_row(context, section_ids(context, "growth.screen"))
     left, right = st.columns([3, 2])
     with left:

@@ -4,8 +4,10 @@ Every tile comes from the KPI registry (metrics/), computed for the filter
 bar's period against its comparison period, with interval, significance,
 target status, sample size and data trust. Which tiles, in which rows and
 order, is the registry's too (``Registry.overview_rows``: the KPIs declared
-``on_overview``, or the workspace's ``[overview] tiles``). Below the tiles, one KPI's trend
-(picked in the URL's ``kpi``) is read against the company's events.
+``on_overview``, or the workspace's ``[overview] tiles``), kept to the KPIs the workspace
+tracks; the ones it can't compute yet are named once at the end, with how to add each
+(``metrics.availability``). Below the tiles, one KPI's trend (picked in the URL's ``kpi``)
+is read against the company's events.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ import streamlit as st
 
 from charts.trends import kpi_trend_figure, nps_mix_figure, trend_window
 from exports.slide import SlideStamp
+from metrics.availability import how_to_add
 from metrics.engine import MetricUnavailableError
+from metrics.kpi import Kpi
 from metrics.periods import Period
 from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.downloads import downloads_allowed, slide_downloads
-from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.kpis import kpi_results, registry_for, tracked_kpis, untracked_kpis
 from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
 from pages.ui.share import current_view, view_link
+from pages.ui.text import escape_markdown
 from pages.ui.tiles import tile_row
 from store.pins import pin_snapshot
 
@@ -35,18 +40,59 @@ NPS = "nps"
 DEFAULT_TREND = NPS
 
 
-def tile_rows(context: PageContext) -> None:
-    """The registry's overview rows of tiles, customer benefit first."""
+def overview_rows(context: PageContext) -> list[tuple[str, list[Kpi]]]:
+    """The registry's overview rows, kept to the KPIs the workspace tracks; empty rows left out."""
+    rows = []
     for title, kpis in registry_for(context.workspace).overview_rows():
+        shown = tracked_kpis(context, kpis)
+        if shown:
+            rows.append((title, shown))
+    return rows
+
+
+def tile_rows(context: PageContext) -> None:
+    """The overview's rows of tiles, customer benefit first."""
+    rows = overview_rows(context)
+    for title, kpis in rows:
         st.subheader(title)
         tile_row(context, [kpi.id for kpi in kpis])
+    if not rows:
+        st.info("None of the overview's KPIs can be computed from this workspace's data yet.")
+
+
+def not_tracked_line(context: PageContext) -> None:
+    """One compact line naming the overview KPIs the workspace can't compute, and how to add
+    each (in a popover; the docs are not served by the app, so it names their section)."""
+    registry = registry_for(context.workspace)
+    missing = untracked_kpis(context, [registry.get(k) for k in registry.overview_ids])
+    if not missing:
+        return
+    names = ", ".join(item.kpi.label for item in missing)
+    line = f"Not tracked yet: {escape_markdown(names)}."
+    if context.view.screen:
+        st.caption(line)
+        return
+    words, how = st.columns([6, 1], vertical_alignment="center")
+    words.caption(line)
+    with how.popover("How to add them", key="not_tracked_how"):
+        st.markdown(
+            "\n".join(
+                f"- **{escape_markdown(item.kpi.label)}** needs {escape_markdown(item.needs)}: "
+                f"{escape_markdown(how_to_add(item))}."
+                for item in missing
+            )
+        )
 
 
 def trend_section(context: PageContext) -> None:
     """One KPI over time (the URL's ``kpi``), with its band, target and the company's events."""
     registry = registry_for(context.workspace)
-    choices = [k.id for k in registry]
-    chosen = context.view.kpi if context.view.kpi in choices else DEFAULT_TREND
+    choices = [k.id for k in tracked_kpis(context, list(registry))]
+    if not choices:
+        return
+    overview = [k.id for _, kpis in overview_rows(context) for k in kpis]
+    default = DEFAULT_TREND if DEFAULT_TREND in choices else (overview or choices)[0]
+    chosen = context.view.kpi if context.view.kpi in choices else default
     st.subheader("Trend")
     if not context.view.screen:
         picked = st.selectbox(
@@ -101,10 +147,12 @@ def slide_section(context: PageContext) -> None:
     if not downloads_allowed(context, images=True):
         return
     rows = []
-    for title, kpis in registry_for(context.workspace).overview_rows():
+    for title, kpis in overview_rows(context):
         shown = tuple(kpi.id for kpi in kpis)
         results = kpi_results(context, shown)  # the tiles' own results (cached)
         rows.append((title, [results[kpi_id] for kpi_id in shown]))
+    if not rows:
+        return
     period = context.period
     filters = "; ".join(
         f"{segment.replace('_', ' ')}: {', '.join(values)}"
@@ -144,3 +192,4 @@ if context is not None:
     if not context.view.screen:
         trend_section(context)
         slide_section(context)
+    not_tracked_line(context)

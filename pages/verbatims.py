@@ -42,15 +42,19 @@ BANDS = {
 ALIASES = {"low": "detractors", "high": "promoters"}
 
 
-def controls(view: ViewState) -> ViewState:
-    """Survey, score band and search, from the URL; a change goes back into the URL."""
-    survey = view.kpi if view.kpi in SURVEYS else "all"
+def controls(view: ViewState, answered: frozenset[str] | None = None) -> ViewState:
+    """Survey, score band and search, from the URL; a change goes back into the URL.
+
+    ``answered``: the surveys the workspace has answers for (None: every survey); the
+    others are not offered."""
+    offered = [s for s in SURVEYS if s == "all" or answered is None or s in answered]
+    survey = view.kpi if view.kpi in offered else "all"
     band = ALIASES.get(view.band, view.band)
     left, middle, right = st.columns([1, 2, 3])
     chosen_survey = left.selectbox(
         "Survey",
-        list(SURVEYS),
-        index=list(SURVEYS).index(survey),
+        offered,
+        index=offered.index(survey),
         format_func=SURVEYS.__getitem__,
         key=url_key("verbatim_survey", survey),
     )
@@ -145,7 +149,7 @@ if context is not None:
             drill.period_caption(context, comparison=False)
             + " · e-mail addresses and phone numbers are masked"
         )
-        view = controls(context.view)
+        view = controls(context.view, data.holdings(context).surveys)
         try:
             page, downloadable = comments_page(context, view)
         except MetricUnavailableError as error:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -122,11 +123,14 @@ def build_contracts(
     extra_expectations: Sequence[Mapping[str, Any]] = (),
     min_row_share: float = DEFAULT_MIN_ROW_SHARE,
     min_valid_share: float = DEFAULT_MIN_VALID_SHARE,
+    as_of: datetime | None = None,
 ) -> dict[str, DatasetContract]:
     """The contract of every canonical dataset for one workspace's settings.
 
     ``max_age_hours`` overrides the freshness limit per dataset (0 turns the
-    check off, e.g. for a one-off historical import). ``extra_expectations`` are
+    check off, e.g. for a one-off historical import); ``as_of`` (a workspace pinned to a
+    historical date) is the moment freshness is measured at instead of the refresh's
+    "now". ``extra_expectations`` are
     the workspace's ``[[expectations]]`` tables; a wrong one raises
     ContractError naming the entry.
 
@@ -145,7 +149,12 @@ def build_contracts(
     specific = _specific_rules(csat_scale, CES_SCALES[ces_scale])
     contracts = {}
     for name in DATASETS:
-        generic = _generic_rules(name, max_age[name], min_row_share)
+        fresh = (
+            Fresh(dataset_spec(name).time_column, limit, name, name in (max_age_hours or {}), as_of)
+            if (limit := max_age[name]) is not None
+            else None
+        )
+        generic = _generic_rules(name, fresh, min_row_share)
         contracts[name] = DatasetContract(
             dataset=name,
             rules=(*generic, *specific.get(name, ()), MostRowsValid(min_valid_share)),
@@ -161,7 +170,19 @@ def contracts_for_workspace(workspace: WorkspaceConfig) -> dict[str, DatasetCont
         ces_scale=workspace.ces_scale,
         max_age_hours=workspace.max_age_hours,
         extra_expectations=workspace.expectations,
+        as_of=end_of_day(workspace.as_of, workspace.timezone) if workspace.as_of else None,
     )
+
+
+def end_of_day(day: date, timezone: str) -> datetime:
+    """The moment ``day`` ends in ``timezone`` (the next local midnight), in UTC: a workspace
+    pinned ``as_of`` a date measures freshness there.
+
+    >>> end_of_day(date(2018, 8, 31), "America/Sao_Paulo").isoformat()
+    '2018-09-01T03:00:00+00:00'
+    """
+    midnight = datetime.combine(day + timedelta(days=1), time(), ZoneInfo(timezone))
+    return midnight.astimezone(UTC)
 
 
 def parse_extra_expectations(
@@ -207,9 +228,7 @@ def parse_extra_expectations(
 # The rules themselves.
 
 
-def _generic_rules(
-    dataset: str, max_age: timedelta | None, min_row_share: float
-) -> tuple[Rule, ...]:
+def _generic_rules(dataset: str, fresh: Fresh | None, min_row_share: float) -> tuple[Rule, ...]:
     """What every dataset promises, derived from its canonical spec."""
     spec = dataset_spec(dataset)
     rules: list[Rule] = [
@@ -217,8 +236,8 @@ def _generic_rules(
         NotEmpty(),
         PlausibleRowCount(min_row_share),
     ]
-    if max_age is not None:
-        rules.append(Fresh(spec.time_column, max_age))
+    if fresh is not None:
+        rules.append(fresh)
     rules.append(ParsedCleanly())
     rules.extend(NotNull(name) for name in spec.required)
     if spec.key:

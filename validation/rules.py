@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from canonical.datasets import PARSE_ERROR
@@ -228,10 +228,28 @@ class NotEmpty:
 
 @dataclass(frozen=True)
 class Fresh:
-    """The newest ``column`` value is no older than ``max_age`` before ``now``."""
+    """The newest ``column`` value is no older than ``max_age`` before ``now``.
+
+    ``dataset`` and ``configured`` say where the limit comes from, so a stale
+    notice can name the setting to change (``[freshness] orders = 72``, or the
+    default); ``as_of`` (a workspace pinned to a historical date) replaces the
+    refresh's "now" as the moment the age is measured at.
+
+    >>> rule = Fresh("ordered_at", timedelta(days=3), "orders")
+    >>> rule.stale_failure("2018-08-29T11:25:34+00:00", datetime(2018, 9, 3, 12, tzinfo=UTC))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'stale: newest ordered_at is 2018-08-29 11:25 UTC, 5.0 days before 2018-09-03 12:00 UTC,
+    more than the 3 days allowed by [freshness] orders (default: 72 hours); raise that limit,
+    set it to "off" for an export that will not grow, or date a historical export with
+    [workspace] as_of'
+    """
 
     column: str
     max_age: timedelta
+    dataset: str = ""
+    configured: bool = False
+    """True when the workspace's ``[freshness]`` table set the limit (else the default)."""
+    as_of: datetime | None = None
     row_level = False
 
     @property
@@ -240,6 +258,34 @@ class Fresh:
 
     def describe(self) -> str:
         return f"stale: newest {self.column} is older than {_duration(self.max_age)}"
+
+    def measured_at(self, now: datetime) -> datetime:
+        """The moment the data's age is measured at: ``as_of`` when pinned, else ``now``."""
+        return self.as_of or now
+
+    def setting(self) -> str:
+        """The configuration line that sets this limit, as a person would write it."""
+        hours = f"{self.max_age.total_seconds() / 3600:g}"
+        if self.configured:
+            return f"[freshness] {self.dataset} = {hours}"
+        return f"[freshness] {self.dataset} (default: {hours} hours)"
+
+    def stale_failure(self, newest: Any, now: datetime) -> str:
+        """Why the data is stale, with the newest value, its age and the setting to change.
+
+        The first clause (up to "; ") is the one-line problem pages show; it names
+        the value and the setting that made the data stale.
+        """
+        moment = self.measured_at(now)
+        when = _moment(newest)
+        is_day = (isinstance(newest, str) and len(newest) == 10) or type(newest) is date
+        shown = when.date().isoformat() if is_day else _shown_moment(when)
+        return (
+            f"stale: newest {self.column} is {shown}, {_age(moment - when)} before "
+            f"{_shown_moment(moment)}, more than the {_duration(self.max_age)} allowed by "
+            f'{self.setting()}; raise that limit, set it to "off" for an export that will not '
+            "grow, or date a historical export with [workspace] as_of"
+        )
 
 
 @dataclass(frozen=True)
@@ -386,6 +432,28 @@ Rule = (
 
 def _number(value: Number | None) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _moment(value: Any) -> datetime:
+    """A newest value as GX or the manifest reports it (datetime, date or ISO text), in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):  # a date column: its day starts at midnight UTC
+        value = datetime.combine(value, time())
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _shown_moment(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _age(age: timedelta) -> str:
+    """'20 hours', '4.5 days', '1,557 days'."""
+    hours = age.total_seconds() / 3600
+    if hours < 48:
+        return f"{hours:.0f} hours"
+    days = hours / 24
+    return f"{days:.1f} days" if days < 10 else f"{days:,.0f} days"
 
 
 def _duration(age: timedelta) -> str:

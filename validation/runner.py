@@ -39,7 +39,7 @@ import polars as pl
 from canonical.datasets import PARSE_ERROR, SOURCE_ROW, DatasetSpec, dataset_spec
 from metrics.pii import masked_frame
 from validation.contracts import DatasetContract
-from validation.rules import ExtraExpectation, MostRowsValid
+from validation.rules import ExtraExpectation, Fresh, MostRowsValid
 from validation.suites import META_KEY, build_suite, helper_columns
 
 REASONS = "_reasons"
@@ -134,7 +134,8 @@ def validate_dataset(
         raise ValueError(f"contract is for {contract.dataset!r}, not {dataset!r}")
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC), e.g. datetime.now(UTC)")
-    findings = _Findings(where=f"source {source!r}, dataset {dataset!r}")
+    fresh = next((r for r in contract.rules if isinstance(r, Fresh)), None)
+    findings = _Findings(where=f"source {source!r}, dataset {dataset!r}", fresh=fresh, now=now)
     frame, wrong_dtypes = _conform_dtypes(_with_source_row(frame), dataset_spec(dataset))
     for column, problem in wrong_dtypes.items():
         findings.dataset_problem(problem, _dtype_outcome(column, problem))
@@ -178,6 +179,9 @@ class _Findings:
     """What one validation found so far: dataset failures, outcomes, rows to quarantine."""
 
     where: str
+    fresh: Fresh | None = None
+    """The contract's freshness rule, whose failure names its setting."""
+    now: datetime | None = None
     failures: list[str] = field(default_factory=list)
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
     flagged: list[tuple[np.ndarray, str, str]] = field(default_factory=list)
@@ -199,8 +203,16 @@ class _Findings:
             # unexpected rows are still bad rows: they go to the quarantine.
             if len(positions):
                 self.flagged.append((positions, outcome.reason, outcome.rule))
+        elif outcome.rule == "Fresh" and not outcome.success and outcome.observed is not None:
+            self.failures.append(f"{self.where}: {self._stale(outcome)}")
         elif not outcome.success:
             self.failures.append(f"{self.where}: {_dataset_failure(outcome, frame)}")
+
+    def _stale(self, outcome: ExpectationOutcome) -> str:
+        """The stale sentence naming the ``[freshness]`` setting and the data's age."""
+        if self.fresh is None or self.now is None:
+            return _dataset_failure(outcome, pl.DataFrame())
+        return self.fresh.stale_failure(_plain(outcome.observed), self.now)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from validation.contracts import DatasetContract
-from validation.rules import WholeNumber
+from validation.rules import Fresh, WholeNumber
 from validation.runner import ExpectationOutcome
 from validation.suites import FRACTION_PREFIX, META_KEY, build_suite
 
@@ -134,8 +134,7 @@ def validate_sql(
         elif outcome.row_level:
             unexpected += outcome.unexpected_count
         elif not outcome.success:
-            observed = f" (observed {outcome.observed})" if outcome.observed is not None else ""
-            failures.append(f"{where}: {outcome.reason}{observed}")
+            failures.append(f"{where}: {_dataset_failure(outcome, contract, now)}")
     return SqlValidation(
         dataset=dataset,
         source=source,
@@ -216,3 +215,15 @@ def _outcome(result: Any) -> ExpectationOutcome:
         error=error,
         observed=details.get("observed_value"),
     )
+
+
+def _dataset_failure(outcome: ExpectationOutcome, contract: DatasetContract, now: datetime) -> str:
+    """A failed dataset-level expectation in words; staleness names its setting and age."""
+    fresh = next((r for r in contract.rules if isinstance(r, Fresh)), None)
+    if outcome.rule == "Fresh" and fresh is not None:
+        try:
+            return fresh.stale_failure(outcome.observed, now)
+        except (TypeError, ValueError):  # a value in the source's own form we cannot read
+            pass
+    observed = f" (observed {outcome.observed})" if outcome.observed is not None else ""
+    return f"{outcome.reason}{observed}"

@@ -229,7 +229,7 @@ def _expectations(
                 reason = f"{rule.describe()} ({previous_row_count} rows; at least {minimum})"
                 yield gxe.ExpectTableRowCountToBeBetween(min_value=minimum, meta=meta(reason))
         case Fresh():
-            oldest = _bound(dataset, rule.column, now - rule.max_age)
+            oldest = _bound(dataset, rule.column, rule.measured_at(now) - rule.max_age)
             reason = f"{rule.describe()} (before {_shown(oldest)})"
             yield gxe.ExpectColumnMaxToBeBetween(
                 column=rule.column, min_value=oldest, meta=meta(reason)

@@ -86,22 +86,38 @@ def page_context() -> PageContext | None:
     return st.session_state.get(_KEY)
 
 
-def data_date_range(snapshot: Snapshot, timezone: str) -> tuple[date, date]:
+def data_date_range(
+    snapshot: Snapshot, timezone: str, as_of: date | None = None
+) -> tuple[date, date]:
     """First and last *complete* local day with data, from the manifest (no scan needed).
 
-    The last day is the newest record's local day, but never the day the
-    snapshot was taken: that day was still running, so its numbers are partial
-    and would make every "last 30 days" tile dip.
+    The last day is the newest record's local day (of any dataset: what a custom
+    period may reach), but never the day the snapshot was taken: that day was still
+    running, so its numbers are partial and would make every "last 30 days" tile dip.
+    A workspace pinned ``as_of`` a date ends there. Relative periods end on the page's
+    own day (``pages.ui.period_end``).
     """
-    zone = ZoneInfo(timezone)
-    taken = _local_date(snapshot.created_at, zone)
-    newest = [e.newest_record for e in snapshot.datasets.values() if e.newest_record]
-    end = (
-        min(max(_local_date(v, zone) for v in newest), taken - timedelta(days=1))
-        if newest
-        else (taken - timedelta(days=1))
-    )
+    end = max(newest_days(snapshot, timezone).values(), default=None)
+    cutoff = last_complete_day(snapshot, timezone, as_of)
+    end = min(end, cutoff) if end else cutoff
     return date(end.year - 3, 1, 1), end
+
+
+def newest_days(snapshot: Snapshot, timezone: str) -> dict[str, date]:
+    """Each dataset's newest record as a local day (datasets without one are left out)."""
+    zone = ZoneInfo(timezone)
+    return {
+        name: _local_date(entry.newest_record, zone)
+        for name, entry in snapshot.datasets.items()
+        if entry.newest_record
+    }
+
+
+def last_complete_day(snapshot: Snapshot, timezone: str, as_of: date | None = None) -> date:
+    """The last day a period may end on: the day before the snapshot was taken (that day
+    was still running), or the workspace's ``as_of`` date when it is earlier."""
+    taken = _local_date(snapshot.created_at, ZoneInfo(timezone)) - timedelta(days=1)
+    return min(taken, as_of) if as_of else taken
 
 
 def _local_date(value: str, zone: ZoneInfo) -> date:

@@ -51,12 +51,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
+import pyarrow.parquet as pq
 import streamlit as st
 
 from benefitboard.config import SourceConfig, WorkspaceConfig, load_workspace
 from benefitboard.workspace import workspace_config_path
 from canonical.datasets import dataset_spec
 from metrics.aggregates import AGGREGATES
+from metrics.availability import Holdings
 from metrics.periods import Period
 from store.snapshots import Snapshot, SnapshotNotFoundError, current_snapshot, open_snapshot
 
@@ -274,6 +276,70 @@ def dataset_columns(context: PageContext, dataset: str) -> tuple[str, ...] | Non
     if entry.live:
         return (*dataset_spec(dataset).names, *context.workspace.segments(dataset))
     return tuple(context.snapshot.scan(dataset).collect_schema().names())
+
+
+def holdings(context: PageContext) -> Holdings:
+    """What the snapshot's data holds, for ``metrics.availability`` (which KPIs the workspace
+    tracks): per dataset the columns with at least one value, and the surveys answered.
+
+    Read from the Parquet footers' null counts and the stored survey aggregate (no rows
+    loaded), once per content; a live dataset offers the columns its source has.
+    """
+    snap = context.snapshot
+    key = data_key(snap, [name for name, e in snap.datasets.items() if e.has_data])
+    return _holdings(key, context.workspace.timezone, snap, context.workspace)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _holdings(key: DataKey, zone: str, _snap: Snapshot, _workspace: WorkspaceConfig) -> Holdings:
+    columns: dict[str, frozenset[str]] = {}
+    surveys: frozenset[str] | None = None
+    for dataset, _ in key:
+        entry = _snap.datasets[dataset]
+        if entry.live:
+            columns[dataset] = _live_columns(_workspace, dataset)
+            continue
+        columns[dataset] = _filled_columns(_snap.path / f"{dataset}.parquet")
+        if dataset == "responses":
+            surveys = _surveys_answered(_snap, zone)
+    return Holdings(columns, surveys)
+
+
+def _filled_columns(path: Path) -> frozenset[str]:
+    """The columns of a Parquet file with at least one value, from its footer's statistics
+    (a column without statistics counts as filled)."""
+    meta = pq.read_metadata(path)
+    nulls: dict[str, int] = {}
+    known: set[str] = set()
+    for group in range(meta.num_row_groups):
+        row_group = meta.row_group(group)
+        for index in range(row_group.num_columns):
+            column = row_group.column(index)
+            name = column.path_in_schema
+            stats = column.statistics
+            if stats is None or not stats.has_null_count:
+                known.add(name)
+                continue
+            nulls[name] = nulls.get(name, 0) + stats.null_count
+    names = meta.schema.to_arrow_schema().names
+    return frozenset(n for n in names if n in known or nulls.get(n, 0) < meta.num_rows)
+
+
+def _surveys_answered(snap: Snapshot, zone: str) -> frozenset[str]:
+    table = snap.aggregate("responses", zone, by_segments=False)
+    table = table if table is not None else snap.scan("responses")
+    found = table.select(pl.col("survey").cast(pl.Utf8).str.strip_chars().str.to_lowercase())
+    return frozenset(v for v in found.unique().collect()["survey"].to_list() if v)
+
+
+def _live_columns(workspace: WorkspaceConfig, dataset: str) -> frozenset[str]:
+    from connectors.pushdown.relation import source_relation
+
+    source = workspace.dataset_source(dataset)
+    if source is None:
+        return frozenset()
+    relation = source_relation(source, dataset)
+    return frozenset(c for c in dataset_spec(dataset).names if relation.has(c))
 
 
 def is_live(context: PageContext, dataset: str) -> bool:

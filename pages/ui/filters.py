@@ -73,8 +73,15 @@ def filter_bar(
     segment_values: Mapping[str, Sequence[str]],
     data_start: date,
     data_end: date,
+    relative_end: date | None = None,
 ) -> ViewState:
-    """Draw the filters in the sidebar; return the view they now describe and update the URL."""
+    """Draw the filters in the sidebar; return the view they now describe and update the URL.
+
+    Custom dates may run to ``data_end`` (the newest day of any dataset); switching to them
+    starts from the 30 days that end where relative periods end, ``relative_end`` (the
+    page's own last day, ``pages.ui.period_end``; default ``data_end``).
+    """
+    relative_end = min(max(relative_end or data_end, data_start), data_end)
     view, notices = within_data(view, data_start, data_end)
     for notice in notices:
         st.toast(notice, icon="⚠️")
@@ -88,7 +95,8 @@ def filter_bar(
         "Period", preset_names, index=preset_names.index(initial), key="filter_period"
     )
     if preset == CUSTOM:
-        default = (view.start or data_end - timedelta(days=29), view.end or data_end)
+        shown = relative_end - timedelta(days=29)
+        default = (view.start or max(shown, data_start), view.end or relative_end)
         chosen = sidebar.date_input(
             "Dates", value=default, min_value=data_start, max_value=data_end, key="filter_dates"
         )

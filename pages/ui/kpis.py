@@ -15,18 +15,20 @@ from collections.abc import Sequence
 import streamlit as st
 
 from benefitboard.config import WorkspaceConfig
+from metrics.availability import Untracked, tracked, untracked
 from metrics.engine import KpiResult, compute_kpis
+from metrics.kpi import Kpi
 from metrics.periods import Period
-from metrics.registry import Registry, build_registry
+from metrics.registry import Registry
 from metrics.settings import MetricSettings
 from pages.ui.context import PageContext
-from pages.ui.data import DataKey, data_key, metric_data
+from pages.ui.data import DataKey, data_key, holdings, metric_data
 from pages.ui.metric_settings import settings_for
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _registry(path: str, _workspace: WorkspaceConfig, _version: int) -> Registry:
-    return build_registry(_workspace.custom_kpis, _workspace.targets, _workspace.overview_tiles)
+    return _workspace.registry()
 
 
 def registry_for(workspace: WorkspaceConfig) -> Registry:
@@ -91,3 +93,21 @@ def kpi_results(context: PageContext, kpi_ids: Sequence[str]) -> dict[str, KpiRe
         context,
         registry,
     )
+
+
+def tracked_kpis(context: PageContext, kpis: Sequence[Kpi]) -> list[Kpi]:
+    """The KPIs of ``kpis`` this workspace can compute (``metrics.availability``), in order:
+    pages draw only these, so no tile or chart waits for data the workspace can never have."""
+    return tracked(kpis, holdings(context))
+
+
+def tracked_ids(context: PageContext, kpi_ids: Sequence[str]) -> list[str]:
+    """``tracked_kpis`` by id (ids the registry does not know are dropped too)."""
+    registry = registry_for(context.workspace)
+    known = [registry.get(k) for k in kpi_ids if k in registry]
+    return [kpi.id for kpi in tracked_kpis(context, known)]
+
+
+def untracked_kpis(context: PageContext, kpis: Sequence[Kpi]) -> list[Untracked]:
+    """The KPIs of ``kpis`` this workspace can't compute, each with what it lacks."""
+    return untracked(kpis, holdings(context))

@@ -19,10 +19,4 @@ from metrics.settings import MetricSettings
 
 def settings_for(workspace: WorkspaceConfig) -> MetricSettings:
     """How the metrics engine should read this workspace's data."""
-    return MetricSettings(
-        timezone=workspace.timezone,
-        min_sample=workspace.min_sample,
-        csat_scale=workspace.csat_scale,
-        ces_scale=workspace.ces_scale,
-        currency=workspace.currency,
-    )
+    return workspace.metric_settings()

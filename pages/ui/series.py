@@ -30,6 +30,7 @@ from metrics.engine import (
 )
 from metrics.periods import Grain, Period, bucket_start, buckets
 from metrics.registry import Registry
+from metrics.segments import kpi_by_segment_and_others, largest_segments
 from metrics.settings import MetricSettings
 from pages.ui.context import PageContext
 from pages.ui.data import DataKey, data_key, metric_data
@@ -39,6 +40,8 @@ from pages.ui.metric_settings import settings_for
 Frames = Mapping[str, pl.DataFrame]
 MIX = ("detractors", "passives", "promoters")
 SPARKLINE_WEEKS = 12
+MAX_SEGMENTS = 20
+"""A split by segment shows at most this many values, and the rest as one "others" row."""
 
 
 def _trend(frames, registry, settings, filters, kpi_id: str, window: Period, grain: Grain):
@@ -70,6 +73,23 @@ def _by_segment(frames, registry, settings, filters, kpi_id, segment, period, co
         frames,
         period,
         segment,
+        comparison=comparison,
+        filters=filters,
+        settings=settings,
+        registry=registry,
+    )
+
+
+def _by_segment_and_others(
+    frames, registry, settings, filters, kpi_id, segment, period, comparison, kept, others_label
+):
+    return kpi_by_segment_and_others(
+        kpi_id,
+        frames,
+        period,
+        segment,
+        kept,
+        others_label=others_label,
         comparison=comparison,
         filters=filters,
         settings=settings,
@@ -132,6 +152,7 @@ _CALLS: dict[str, Callable[..., Any]] = {
     "trend": _trend,
     "nps_mix": _nps_mix,
     "by_segment": _by_segment,
+    "by_segment_and_others": _by_segment_and_others,
     "link": _link,
     "delivery_hours": _delivery_hours,
     "spend_by_channel": _spend_by_channel,
@@ -231,6 +252,36 @@ def by_segment(
     return _ask(
         context, "by_segment", [_dataset(context, kpi_id)], reads, kpi_id, segment, *periods
     )
+
+
+def largest_by_segment(
+    context: PageContext,
+    kpi_id: str,
+    segment: str,
+    *,
+    limit: int = MAX_SEGMENTS,
+    like: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """``by_segment``, but with more than ``limit`` values only the ``limit`` largest (most n)
+    plus one row for all the others, computed from their rows (``kpi_by_segment_and_others``).
+
+    ``like``: a table this one is drawn beside (NPS beside on-time by state), whose values
+    (and "others" row) it repeats, so both panels show the same rows.
+    """
+    if like is not None and "others" in like.columns and like["others"].any():
+        kept = like.filter(~pl.col("others"))["segment"].to_list()
+        label = like.filter(pl.col("others"))["segment"].item()
+    else:
+        table = by_segment(context, kpi_id, segment)
+        chosen = largest_segments(table, limit)
+        if chosen is None:
+            return table
+        kept, label = chosen, f"{table.height - len(chosen)} others"
+    periods = (current_period(context), comparison_period(context))
+    reads = (periods, (segment,))
+    datasets = [_dataset(context, kpi_id)]
+    args = (kpi_id, segment, *periods, tuple(kept), label)
+    return _ask(context, "by_segment_and_others", datasets, reads, *args)
 
 
 def benefit_link(context: PageContext, kpi_id: str, outcome_id: str) -> BenefitLink:

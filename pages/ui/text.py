@@ -14,7 +14,7 @@ same characters, and nothing is clickable.
 Example:
     >>> escape_markdown("[click](javascript:alert(1))")
     '\\\\[click\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
-    >>> escape_markdown("at https://evil.example") == "at https\\:\u2060//evil\\.example"
+    >>> escape_markdown("at https://evil.example") == "at https\\\\:\u2060//evil\\\\.example"
     True
 """
 

@@ -20,15 +20,15 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import streamlit as st
 
+from metrics.change_words import delta_style
 from metrics.engine import KpiResult
 from metrics.kpi import Kpi
 from pages.ui import series
 from pages.ui.context import PageContext
-from pages.ui.kpis import kpi_results, registry_for
+from pages.ui.kpis import kpi_results, tracked_ids
 from pages.ui.text import escape_markdown
 from pages.ui.trust import trust_of
 from store.snapshots import DatasetEntry
@@ -76,59 +76,6 @@ def target_words(result: KpiResult, currency: str = "EUR") -> str:
     return f"target {sign} {result.kpi.format_value(result.target, currency)}"
 
 
-@dataclass(frozen=True)
-class DeltaStyle:
-    """How a change is drawn: text, arrow (sign), colour (better/worse) and its caption."""
-
-    text: str | None
-    arrow: str
-    color: str
-    description: str
-
-
-def delta_style(result: KpiResult, currency: str = "EUR") -> DeltaStyle:
-    """The change as the tile shows it; grey and "no significant change" unless the test calls it.
-
-    >>> from metrics.registry import DEFAULT_REGISTRY
-    >>> from metrics.stats import Change, Estimate
-    >>> nps = DEFAULT_REGISTRY.get("nps")
-    >>> down = Change(-7.1, -9.0, -5.2, 0.0001, True, "down")
-    >>> result = KpiResult(nps, Estimate(25.8, 24.0, 27.6, 3106, False), None, down, 35.0,
-    ...                    "red", None)
-    >>> delta_style(result)
-    DeltaStyle(text='−7.1', arrow='down', color='red', description='significantly worse')
-    """
-    change = result.change
-    if change is None or change.delta is None:
-        return DeltaStyle(None, "off", "gray", "no comparison data")
-    kpi = result.kpi
-    text = kpi.format_delta(change.delta, currency)
-    shown_as_zero = not any(digit in text for digit in "123456789")
-    arrow = "off" if shown_as_zero else "up" if change.delta > 0 else "down"
-    census = kpi.kind == "census"
-    if shown_as_zero or not change.significant:
-        return DeltaStyle(text, arrow, "gray", "no change" if census else "no significant change")
-    better = kpi.better(change.delta)
-    color = "green" if better else "red"
-    if census:
-        words = "better" if better else "worse"
-        relative = (
-            _relative(change.delta, result.previous)
-            if kpi.format in ("count", "currency", "currency0")
-            else ""
-        )
-        return DeltaStyle(text, arrow, color, f"{relative} · {words}" if relative else words)
-    return DeltaStyle(text, arrow, color, "significantly " + ("better" if better else "worse"))
-
-
-def _relative(delta: float, previous) -> str:
-    """'−0.3%': a count's or an amount's change relative to the comparison period."""
-    if previous is None or not previous.value:
-        return ""
-    share = delta / abs(previous.value)
-    return f"{'+' if share > 0 else '−'}{abs(share):.1%}"
-
-
 def status_line(result: KpiResult, currency: str = "EUR") -> str:
     """The tile's first line: status against the target, and the target ('● off target · target
     ≥ 35.0'); every tile has one, so values line up across a row."""
@@ -173,9 +120,11 @@ def kpi_tile(
 def tile_row(
     context: PageContext, kpi_ids: Sequence[str], *, sparklines: bool = True, across: bool = True
 ) -> None:
-    """Tiles for the registry's ``kpi_ids`` in the context's view: side by side, or stacked."""
-    registry = registry_for(context.workspace)
-    shown = tuple(kpi_id for kpi_id in kpi_ids if kpi_id in registry)
+    """Tiles for the registry's ``kpi_ids`` in the context's view: side by side, or stacked.
+
+    Only KPIs the workspace tracks get a tile (``kpis.tracked_ids``): one it can never
+    compute is named once on the overview instead ("Not tracked yet"), not drawn empty."""
+    shown = tuple(tracked_ids(context, kpi_ids))
     if not shown:
         return
     results = kpi_results(context, shown)

@@ -36,6 +36,8 @@ FRESH, STALE, QUARANTINED, FAILED, NO_SOURCE = (
     "no data",
 )
 NOT_UP_TO_DATE = ("stale", "carried", "failed")
+STALE_PROBLEM = "stale: newest "
+"""How a refresh's stale problem starts when it names its value, age and setting."""
 
 
 def trust_of(entry: DatasetEntry | None) -> tuple[str, str]:
@@ -164,9 +166,14 @@ def _sentence(entries: list[DatasetEntry]) -> str:
         )
     if first.status == "failed":
         return f"{names} from {source} {'have' if plural else 'has'} no data: {problem}."
+    if not plural and (first.problem or "").startswith(STALE_PROBLEM):
+        # The refresh's own words: the newest value, its age and the [freshness] setting.
+        detail = escape_markdown((first.problem or "").removeprefix("stale: "))
+        return f"{names} from {source} is stale: {detail}."
     return (
         f"{names} from {source} {'are' if plural else 'is'} stale: the newest record is from "
-        f"{when(first.newest_record)}."
+        f"{when(first.newest_record)}. How old data may be is set per dataset in the "
+        "workspace's \\[freshness\\] table."
     )
 
 

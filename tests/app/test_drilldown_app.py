@@ -342,11 +342,11 @@ def test_feedback_themes_are_the_engines(app, demo_workspace):
     expected = feedback_themes(frames, PERIOD, COMPARISON, settings=settings)
     shown = table(app, "feedback_table").set_index("theme")
     for row in expected.iter_rows(named=True):
-        assert shown.loc[row["theme"], "customers"] == row["customers"]
-        assert shown.loc[row["theme"], "change"] == row["customers_change"]
+        assert shown.loc[row["theme"], "customers (feedback)"] == row["customers"]
+        assert shown.loc[row["theme"], "customers (feedback) change"] == row["customers_change"]
         # Shown rounded to a whole amount: at most half a unit off, plus the float noise of
         # summing in another order (3406.5000000000005 here may be 3406.4999… on the page).
-        assert shown.loc[row["theme"], "account value"] == pytest.approx(
+        assert shown.loc[row["theme"], "account value (feedback)"] == pytest.approx(
             row["account_value"], abs=0.5 + 1e-6
         )
     assert shown.loc["referrals", "roadmap item"] == "Refer-a-friend programme"

@@ -157,6 +157,10 @@ def test_benefits_page_ties_late_deliveries_to_what_customers_said(app, demo_wor
         f"({delayed.estimate.n:,} answers)"
     ) in text
     assert f"gap {late.kpi.format_delta(late.difference.delta)}, significant (p < 0.001)" in text
+    # the demo's answers name no order: each is tied to the customer's last delivery
+    notes = " ".join(c.value.replace("\\", "") for c in app.caption)
+    assert "NPS answer counts under the customer's last order in the 30 days" in notes
+    assert f"{late.linked:,} of {late.total:,} answers in the period are compared" in notes
     shipping = survey_by_last_order(
         "nps", frames, PERIOD, FREE_SHIPPING, settings=settings, registry=registry
     )

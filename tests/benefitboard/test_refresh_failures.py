@@ -165,8 +165,10 @@ def test_stale_data_older_than_what_is_shown_is_not_published(sqlite_tiny):
     )
     sqlite_tiny.refresh()
     entry = assert_carried(sqlite_tiny)
+    # Refreshed 2026-11-01 18:00 UTC; newest answer 2026-10-01 17:45 UTC: 31 days 15 min.
     assert entry.problem == (
-        "stale: newest responded_at is older than 3 days (before 2026-10-29 18:00 UTC)"
+        "stale: newest responded_at is 2026-10-01 17:45 UTC, 31 days before 2026-11-01 18:00 "
+        "UTC, more than the 3 days allowed by [freshness] responses (default: 72 hours)"
     )
     assert entry.newest_record == "2026-10-31T17:45:00+00:00"
 
@@ -177,8 +179,12 @@ def test_stale_data_as_recent_as_before_is_published_and_flagged(sqlite_tiny):
     entry = snapshot.datasets["responses"]
     assert (entry.status, entry.rows) == ("stale", 5)
     assert trust_of(entry)[0] == "stale"
-    assert banner_headline(not_up_to_date(snapshot)) == (
-        "**responses** from warehouse is stale: the newest record is from 31 Oct 2026, 17:45 UTC."
+    # Refreshed 2026-11-06 06:00 UTC; newest answer 2026-10-31 17:45 UTC: 5 d 12 h 15 min =
+    # 5.51 days. The notice names the value, its age and the setting that made it stale.
+    assert banner_headline(not_up_to_date(snapshot)).replace("\\", "") == (
+        "**responses** from warehouse is stale: newest responded_at is 2026-10-31 17:45 UTC, "
+        "5.5 days before 2026-11-06 06:00 UTC, more than the 3 days allowed by [freshness] "
+        "responses (default: 72 hours)."
     )
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from validation.contracts import ContractError, build_contracts, parse_extra_expectations
+from validation.contracts import (
+    ContractError,
+    build_contracts,
+    end_of_day,
+    parse_extra_expectations,
+)
 from validation.rules import (
     ColumnsOrdered,
     ColumnsPresent,
@@ -113,10 +118,42 @@ def test_promises_and_planned_events_may_lie_in_the_future():
 
 def test_freshness_defaults_and_overrides():
     contracts = build_contracts(max_age_hours={"orders": 12, "responses": 0})
-    assert rules_of(contracts["orders"], Fresh) == [Fresh("ordered_at", timedelta(hours=12))]
+    assert rules_of(contracts["orders"], Fresh) == [
+        Fresh("ordered_at", timedelta(hours=12), "orders", configured=True)
+    ]
     assert rules_of(contracts["responses"], Fresh) == []  # 0 turns the check off
-    assert rules_of(contracts["contacts"], Fresh) == [Fresh("opened_at", timedelta(days=3))]
+    assert rules_of(contracts["contacts"], Fresh) == [
+        Fresh("opened_at", timedelta(days=3), "contacts", configured=False)
+    ]
     assert rules_of(contracts["events"], Fresh) == []
+
+
+def test_a_stale_dataset_names_the_setting_its_value_and_its_age():
+    # Newest order 2018-08-29 11:25 UTC, refresh 2026-12-03 18:31 UTC: eight years to
+    # 2026-08-29 (2,922 days with 29 Feb 2020 and 2024) + 96 days to 3 December + 7 h 6 min
+    # = 3,018.3 days, shown as 3,018 days.
+    rule = rules_of(build_contracts(max_age_hours={"orders": 48})["orders"], Fresh)[0]
+    text = rule.stale_failure(
+        "2018-08-29T11:25:00+00:00", datetime(2026, 12, 3, 18, 31, tzinfo=UTC)
+    )
+    problem = text.split("; ")[0]  # what a page's notice shows in one line
+    assert problem == (
+        "stale: newest ordered_at is 2018-08-29 11:25 UTC, 3,018 days before 2026-12-03 "
+        "18:31 UTC, more than the 2 days allowed by [freshness] orders = 48"
+    )
+    assert '"off"' in text and "[workspace] as_of" in text  # and how to change it
+    default = rules_of(build_contracts()["orders"], Fresh)[0]
+    assert default.setting() == "[freshness] orders (default: 72 hours)"
+
+
+def test_as_of_measures_freshness_at_the_end_of_that_local_day():
+    # as_of 2018-08-31 in São Paulo (UTC−3) ends at 2018-09-01 03:00 UTC; the orders' 3-day
+    # limit then accepts anything from 2018-08-29 03:00 UTC on.
+    as_of = end_of_day(date(2018, 8, 31), "America/Sao_Paulo")
+    rule = rules_of(build_contracts(as_of=as_of)["orders"], Fresh)[0]
+    assert rule.measured_at(datetime(2026, 12, 3, tzinfo=UTC)) == datetime(
+        2018, 9, 1, 3, tzinfo=UTC
+    )
 
 
 @pytest.mark.parametrize(

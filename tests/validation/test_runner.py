@@ -185,8 +185,11 @@ def test_stale_data_and_a_collapsed_row_count_are_dataset_failures():
     assert result.dataset_failures == [
         "source 'shop_db', dataset 'responses': row count below 50% of the previous refresh "
         "(60 rows; at least 30); got 26",
-        "source 'shop_db', dataset 'responses': stale: newest responded_at is older than 3 days "
-        "(before 2025-03-07 12:00 UTC); newest is 2025-03-01T00:00:00+00:00",
+        # Checked at 2025-03-10 12:00 UTC: 9 days 12 h = 9.5 days after the newest answer.
+        "source 'shop_db', dataset 'responses': stale: newest responded_at is 2025-03-01 00:00 "
+        "UTC, 9.5 days before 2025-03-10 12:00 UTC, more than the 3 days allowed by [freshness] "
+        'responses (default: 72 hours); raise that limit, set it to "off" for an export that '
+        "will not grow, or date a historical export with [workspace] as_of",
     ]
     # Stale or not, the rows were still checked one by one.
     assert result.valid.height == 16  # r17 and r21 now carry a valid timestamp

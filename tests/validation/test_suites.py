@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
 
-from validation.contracts import ContractError, build_contracts
+from validation.contracts import ContractError, build_contracts, end_of_day
 from validation.suites import META_KEY, build_suite, check_extra_expectations, helper_columns
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -113,3 +113,14 @@ def test_wrong_arguments_give_an_error_naming_the_entry(arguments, message):
     text = str(error.value)
     assert text.startswith("expectations[1] (ExpectColumnValueLengthsToBeBetween): ")
     assert message in text
+
+
+def test_a_workspace_pinned_as_of_a_date_checks_freshness_against_that_day():
+    # as_of 2018-08-31 in São Paulo (UTC−3) ends at 2018-09-01 03:00 UTC; with the orders'
+    # 3-day limit the newest order must be from 2018-08-29 03:00 UTC on, whatever today is.
+    as_of = end_of_day(date(2018, 8, 31), "America/Sao_Paulo")
+    suite = build_suite(build_contracts(as_of=as_of)["orders"], now=NOW)
+    fresh = by_reason(suite)[
+        "stale: newest ordered_at is older than 3 days (before 2018-08-29 03:00 UTC)"
+    ]
+    assert fresh.min_value == datetime(2018, 8, 29, 3, tzinfo=UTC)
