@@ -28,6 +28,7 @@ from pages.ui.context import (
 )
 from pages.ui.filters import filter_bar, read_view, resolve_period
 from pages.ui.kpis import registry_for
+from pages.ui.period_end import page_period_end
 from pages.ui.refresh import refresh_button
 from pages.ui.rows import LimitedFrames, limited_values, limited_view
 from pages.ui.screen import screen_clock, screen_requested, screen_style
@@ -62,6 +63,7 @@ PAGES = {
     ],
     "Data": [
         st.Page("pages/data-quality.py", title="Data quality", icon="🛡️", url_path="data-quality"),
+        st.Page("pages/alerts.py", title="Alerts", icon="🔔", url_path="alerts"),
     ],
 }
 
@@ -113,9 +115,10 @@ def prepare_context(workspace: WorkspaceConfig, access: Access) -> PageContext |
         frames = LimitedFrames(frames, access.rows)
     for notice in notices:
         st.toast(notice, icon="⚠️")
-    data_start, data_end = data_date_range(snapshot, workspace.timezone)
+    data_start, data_end = data_date_range(snapshot, workspace.timezone, workspace.as_of)
+    page_end = page_period_end(snapshot, workspace, navigation.url_path)
     if not SCREEN:  # the screen shows exactly the view its URL describes, with no widgets
-        view = filter_bar(view, segment_values, data_start, data_end)
+        view = filter_bar(view, segment_values, data_start, data_end, page_end)
         view, _ = limited_view(view, access.rows)  # a cleared filter means "all I may see"
         refresh_button(workspace, access)
         if view.asof:
@@ -127,7 +130,7 @@ def prepare_context(workspace: WorkspaceConfig, access: Access) -> PageContext |
         snapshot,
         frames,
         view,
-        resolve_period(view, data_end),
+        resolve_period(view, page_end),
         segment_values,
         page_path=navigation.url_path,
         access=access,

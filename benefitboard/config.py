@@ -23,14 +23,18 @@ import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from canonical.datasets import DATASETS
 from canonical.surveys import CES_SCALES, CesScale, is_ces_scale
+from metrics.alert_rules import NotificationSettings, RuleKeyError, read_notifications
 from metrics.catalogue import builtin_kpis
 from metrics.custom import CUSTOM_AGGREGATIONS, CustomKpiSpec
 from metrics.kpi import DIRECTIONS
+from metrics.registry import Registry, build_registry
+from metrics.settings import MetricSettings
 
 SOURCE_MODES = ("refresh", "live")
 SHARED_SOURCE_KEYS = frozenset(
@@ -239,12 +243,17 @@ class WorkspaceConfig:
     max_age_hours: Mapping[str, float] = field(default_factory=dict)
     keep_snapshots: int = 20
     pin_retention_days: int = 365
+    as_of: date | None = None
+    """``[workspace] as_of``: the date a historical export is read as of. Relative periods end
+    there at the latest, and freshness measures the data's age against the end of that day."""
     access: AccessConfig = field(default_factory=lambda: AccessConfig())
     taxonomy: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Feedback theme -> keywords that tag survey comments and contact notes into it."""
     overview_tiles: tuple[str, ...] | None = None
     """``[overview] tiles``: the KPI ids the executive overview shows, in order; None keeps the
     registry's defaults (every KPI declared ``on_overview``, in catalogue order)."""
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    """``[[alerts]]``, ``[[digests]]``, ``[notifications]`` and ``[schedule]`` (docs/ALERTS.md)."""
 
     @property
     def base_dir(self) -> Path:
@@ -263,6 +272,20 @@ class WorkspaceConfig:
     def segments(self, dataset: str) -> tuple[str, ...]:
         source = self.dataset_source(dataset)
         return source.datasets[dataset].segments if source else ()
+
+    def metric_settings(self) -> MetricSettings:
+        """How the metrics engine reads this workspace's data (pages, alerts and init alike)."""
+        return MetricSettings(
+            timezone=self.timezone,
+            min_sample=self.min_sample,
+            csat_scale=self.csat_scale,
+            ces_scale=self.ces_scale,
+            currency=self.currency,
+        )
+
+    def registry(self) -> Registry:
+        """Built-in KPIs plus the workspace's custom ones, with its targets and overview tiles."""
+        return build_registry(self.custom_kpis, self.targets, self.overview_tiles)
 
 
 def load_workspace(path: Path | str) -> WorkspaceConfig:
@@ -326,14 +349,15 @@ class _Reader:
             raw,
             "",
             {"workspace", "sources", "targets", "custom_kpis", "expectations", "freshness"}
-            | {"access", "taxonomy", "overview"},
+            | {"access", "taxonomy", "overview"}
+            | {"alerts", "digests", "notifications", "schedule"},
         )
         ws = self.table(raw, "", "workspace", required=True)
         self.unknown_keys(
             ws,
             "workspace",
             {"name", "timezone", "store", "min_sample", "csat_scale", "ces_scale", "currency"}
-            | {"keep_snapshots", "pin_retention_days"},
+            | {"keep_snapshots", "pin_retention_days", "as_of"},
         )
         tz = self.timezone(self.get(ws, "workspace", "timezone", str, "UTC"), "workspace.timezone")
         csat = ws.get("csat_scale", [1, 5])
@@ -373,10 +397,27 @@ class _Reader:
             max_age_hours=self.freshness(self.table(raw, "", "freshness")),
             keep_snapshots=self.get(ws, "workspace", "keep_snapshots", int, 20),
             pin_retention_days=self.get(ws, "workspace", "pin_retention_days", int, 365),
+            as_of=self.as_of(ws.get("as_of")),
             access=access,
             taxonomy=self.taxonomy(self.table(raw, "", "taxonomy")),
             overview_tiles=overview_tiles,
+            notifications=self.notifications(raw, custom_kpis, sources),
         )
+
+    def notifications(
+        self,
+        raw: Mapping[str, Any],
+        custom_kpis: tuple[CustomKpiSpec, ...],
+        sources: Mapping[str, SourceConfig],
+    ) -> NotificationSettings:
+        """Alert rules, digests and the schedule, checked against the KPIs and segments."""
+        known = {k.id: k.dataset for k in builtin_kpis()}
+        known |= {k.id: "kpi_values" for k in custom_kpis}
+        segments = {ds: m.segments for s in sources.values() for ds, m in s.datasets.items()}
+        try:
+            return read_notifications(raw, known_kpis=known, segments=segments)
+        except RuleKeyError as error:
+            raise self.fail(error.key, error.problem) from None
 
     def access(self, raw: Mapping[str, Any]) -> AccessConfig:
         self.unknown_keys(raw, "access", {"analysts", "viewers", "trusted_proxies", "rows"})
@@ -503,7 +544,7 @@ class _Reader:
             )
         options = self.own_keys(raw, key, rules.source_keys)
         self.kind_check(rules.check_source, raw, key)
-        if url and _has_password(url):
+        if url and has_password(url):
             raise self.fail(
                 f"{key}.url",
                 "contains a password; put it in .streamlit/secrets.toml under "
@@ -585,10 +626,32 @@ class _Reader:
         return {k: float(self.get(raw, "targets", k, (int, float))) for k in raw}
 
     def freshness(self, raw: Mapping[str, Any]) -> dict[str, float]:
-        for dataset in raw:
+        """Hours per dataset; ``false`` or ``"off"`` switch the check off (stored as 0)."""
+        hours = {}
+        for dataset, value in raw.items():
             if dataset not in DATASETS:
                 raise self.fail(f"freshness.{dataset}", "unknown dataset")
-        return {k: float(self.get(raw, "freshness", k, (int, float))) for k in raw}
+            if value is False or value == "off":
+                hours[dataset] = 0.0
+            elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise self.fail(
+                    f"freshness.{dataset}",
+                    f'expected hours (a number >= 0) or "off", got {value!r}',
+                )
+            else:
+                hours[dataset] = float(value)
+        return hours
+
+    def as_of(self, value: Any) -> date | None:
+        """A TOML date (``as_of = 2018-08-31``) or the same as text; not a date and time."""
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.fail("workspace.as_of", f"expected a date like 2018-08-31, got {value!r}")
 
     def custom_kpis(self, raw: Any) -> tuple[CustomKpiSpec, ...]:
         if not isinstance(raw, list):
@@ -708,7 +771,7 @@ class _Reader:
                 seen[dataset] = source.name
 
 
-def _has_password(url: str) -> bool:
+def has_password(url: str) -> bool:
     """True when a URL carries credentials (``user:password@``)."""
     netloc = url.split("://", 1)[-1].split("/", 1)[0]
     return "@" in netloc and ":" in netloc.split("@", 1)[0]

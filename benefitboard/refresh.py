@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from alerts.dispatch import run_alerts
 from benefitboard.config import WorkspaceConfig, load_workspace
 from benefitboard.secrets import mask_url
 from benefitboard.text import printable_lines
@@ -116,6 +117,8 @@ class RefreshReport:
     timings: Mapping[str, DatasetTiming] = field(default_factory=dict)
     docs_seconds: float = 0.0
     """Building and storing the Great Expectations Data Docs."""
+    alerts: tuple[str, ...] = ()
+    """What the alert rules did after the refresh (``alerts.dispatch``), for the console."""
 
     def summary(self) -> str:
         """The run in a few lines for a console; failures quote source values, so their
@@ -127,6 +130,7 @@ class RefreshReport:
                 line += f", {e.quarantined:,} quarantined"
             lines.append(line)
             lines.extend(f"      ! {printable_lines(failure)}" for failure in e.failures)
+        lines.extend(printable_lines(line) for line in self.alerts)
         return "\n".join(lines)
 
 
@@ -201,6 +205,8 @@ def _refresh(workspace: WorkspaceConfig, now: datetime, report: Progress) -> Ref
     log.finish_run(run_id, status=status, snapshot_id=snapshot.id, message=message, seconds=seconds)
     pinned = active_pins(workspace.store_dir, workspace.pin_retention_days, now)
     prune_snapshots(workspace.store_dir, workspace.keep_snapshots, pinned=pinned)
+    report(0.98, "Evaluating the alert rules")
+    alerts = run_alerts(workspace, snapshot=snapshot, now=now)  # never raises
     report(1.0, f"Snapshot {snapshot.id} is current ({status})")
     return RefreshReport(
         run_id,
@@ -210,6 +216,7 @@ def _refresh(workspace: WorkspaceConfig, now: datetime, report: Progress) -> Ref
         seconds,
         timings={o.entry.dataset: o.timing for o in outcomes},
         docs_seconds=docs_seconds,
+        alerts=tuple(alerts.summary()),
     )
 
 

@@ -55,6 +55,7 @@ IMPORTED_WHILE_RENDERING = (
     "plotly.offline",
     "plotly.tools",
     "pyarrow.vendored.version",
+    "apscheduler.triggers.cron",  # the workspace loader checks [schedule] and digest cron lines
     *BUILT_IN_SOURCE_KINDS.values(),  # a source kind is imported when a workspace names it
 )
 """Modules the first render imports on demand, found by rendering every page after this
