@@ -54,6 +54,7 @@ PAGES = {
         st.Page("pages/overview.py", title="Executive overview", icon="📊", default=True),
         st.Page("pages/benefits.py", title="Customer benefit", icon="🚚", url_path="benefits"),
         st.Page("pages/growth.py", title="Growth", icon="📈", url_path="growth"),
+        st.Page("pages/drivers.py", title="Key drivers", icon="🧭", url_path="drivers"),
     ],
     "Drill-down": [
         st.Page("pages/drilldown.py", title="Survey drill-down", icon="🔎", url_path="drilldown"),

@@ -5,7 +5,9 @@ Themes are weighed by distinct customers and their account value
 over time. The shared taxonomy in the workspace config tags survey comments and
 support notes into the same themes, so a theme page — the page a product
 manager shares in a roadmap review — holds everything customers said about it:
-feedback items, survey comments and contact notes, newest first.
+feedback items, survey comments and contact notes, newest first. Below the themes, the
+candidate themes the taxonomy misses (``pages.ui.candidates``): clusters of the comments no
+keyword tagged, with keywords to paste into the taxonomy.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from metrics.pii import masked
 from metrics.theme_mentions import theme_summary, theme_trend
 from metrics.verbatims import page_of
 from pages.ui import drill
+from pages.ui.candidates import candidate_section
 from pages.ui.charts import show_chart
 from pages.ui.comments import comment_cards, download_comments, local_time, pager, words_hidden
 from pages.ui.context import PageContext, page_context
@@ -301,4 +304,5 @@ if context is not None:
             st.subheader("Newest items per theme", anchor=False)
             if not words_hidden(context):
                 newest_per_theme(period_mentions.rows)
+        candidate_section(context)
     taxonomy_help(context)

@@ -6,7 +6,9 @@ target status, sample size and data trust. Which tiles, in which rows and
 order, is the registry's too (``Registry.overview_rows``: the KPIs declared
 ``on_overview``, or the workspace's ``[overview] tiles``), kept to the KPIs the workspace
 tracks; the ones it can't compute yet are named once at the end, with how to add each
-(``metrics.availability``). Below the tiles, one KPI's trend (picked in the URL's ``kpi``)
+(``metrics.availability``). Below the tiles, what moved significantly this period
+(``pages.ui.insights``: tested per segment value, Benjamini–Hochberg, silent when nothing
+passes; on the leadership screen too), then one KPI's trend (picked in the URL's ``kpi``)
 is read against the company's events.
 """
 
@@ -27,6 +29,7 @@ from pages.ui import series
 from pages.ui.charts import show_chart
 from pages.ui.context import PageContext, page_context
 from pages.ui.downloads import downloads_allowed, slide_downloads
+from pages.ui.insights import insights_section
 from pages.ui.kpis import kpi_results, registry_for, tracked_kpis, untracked_kpis
 from pages.ui.metric_settings import settings_for
 from pages.ui.screen import page_header
@@ -189,6 +192,7 @@ context = page_context()
 page_header("Executive overview", context)
 if context is not None:
     tile_rows(context)
+    insights_section(context, [kpi.id for _, kpis in overview_rows(context) for kpi in kpis])
     if not context.view.screen:
         trend_section(context)
         slide_section(context)

@@ -32,6 +32,7 @@ PAGES = (
     None,  # the executive overview
     "pages/benefits.py",
     "pages/growth.py",
+    "pages/drivers.py",
     "pages/drilldown.py",
     "pages/verbatims.py",
     "pages/effort.py",
