@@ -145,22 +145,28 @@ class Kpi:
         return self.adapt(self, settings) if self.adapt else self
 
     def format_value(self, value: float | None, currency: str = "EUR") -> str:
-        """'42.1' (points), '87.3%' (percent), '5.2' (score), '36.0 h', '€4.12', '12,345'."""
+        """'42.1' (points), '87.3%' (percent), '5.2' (score), '36.0 h', '€4.12', '12,345'.
+
+        A negative value takes the minus sign (U+2212), as changes do ('−1.6', not '-1.6'),
+        so "31.1 → −1.6" reads as one typeface's numbers on a tile or in a message.
+        """
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "—"
         d = self.decimals
-        if self.format == "percent":
-            return f"{100 * value:.{d}f}%"
-        if self.format == "hours":
-            return f"{value:.{d}f} h"
         if self.format in ("currency", "currency0"):
             symbol = _CURRENCY_SYMBOLS.get(currency, f"{currency} ")
             places = 2 if self.format == "currency" else 0
             sign = "−" if value < 0 else ""
             return f"{sign}{symbol}{abs(value):,.{places}f}"
-        if self.format == "count":
-            return f"{value:,.0f}"
-        return f"{value:,.{d}f}"
+        if self.format == "percent":
+            text = f"{100 * value:.{d}f}%"
+        elif self.format == "hours":
+            text = f"{value:.{d}f} h"
+        elif self.format == "count":
+            text = f"{value:,.0f}"
+        else:
+            text = f"{value:,.{d}f}"
+        return "−" + text[1:] if text.startswith("-") else text
 
     def format_delta(self, delta: float | None, currency: str = "EUR") -> str:
         """A change with its sign: '+2.5' points, '−1.2 pp' for shares, '+€0.40'."""

@@ -55,6 +55,8 @@ def test_every_kpi_of_the_catalogue_is_declared_once():
         ("new_customers", 12345.0, "12,345"),
         ("revenue", 1234567.4, "€1,234,567"),
         ("nps", None, "—"),
+        ("nps", -1.6, "−1.6"),  # the minus sign of the changes, not a hyphen
+        ("shipping_cost_per_order", -0.4, "−€0.40"),
     ],
 )
 def test_format_value(kpi_id, value, text):
