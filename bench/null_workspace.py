@@ -100,7 +100,7 @@ def null_insights(
     registry: Registry,
 ) -> list[ChangeTest]:
     """The insights the overview would show on the null workspace of ``seed`` (should be none
-    in at least 95 % of seeds: Benjamini–Hochberg at q = 5 % with every test null)."""
+    in at least 95 % of seeds: Benjamini–Hochberg at q = 2.5 % with every test null)."""
     pooled = Period(comparison.start, period.end)
     data = null_frames(frames, pooled, seed)
     tested = change_tests(

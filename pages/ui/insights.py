@@ -126,6 +126,6 @@ def insights_section(context: PageContext, kpi_ids: Sequence[str]) -> None:
         label = f"{rank}. {escape_markdown(insight_sentence(insight, currency))}"
         link_to(page, label, view)
     st.caption(
-        "Changes that pass a false-discovery-rate control (Benjamini–Hochberg, 5 %) over every "
+        "Changes that pass a false-discovery-rate control (Benjamini–Hochberg, 2.5 %) over every "
         "KPI × segment value tested, most significant first, one line per KPI."
     )

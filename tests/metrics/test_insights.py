@@ -20,13 +20,13 @@ def test_benjamini_hochberg_rejects_the_hand_computed_tests():
     # .001 ≤ .00625 ✓, .008 ≤ .0125 ✓, .039 > .01875, .041 > .025, .042 > .03125,
     # .06 > .0375, .074 > .04375, .205 > .05 → the largest passing rank is 2: reject two.
     p = [0.039, 0.001, 0.041, 0.008, 0.042, 0.06, 0.074, 0.205]
-    assert false_discovery_rate(p) == [False, True, False, True] + [False] * 4
+    assert false_discovery_rate(p, q=0.05) == [False, True, False, True] + [False] * 4
 
 
 def test_benjamini_hochberg_steps_up_past_a_failing_rank():
     # m = 4: thresholds .0125, .025, .0375, .05. Sorted .01 ✓, .03 > .025 ✗, .035 ✓, .04 ✓:
     # the largest passing rank is 4, so all four are rejected, .03 included (step-up).
-    assert false_discovery_rate([0.03, 0.01, 0.04, 0.035]) == [True] * 4
+    assert false_discovery_rate([0.03, 0.01, 0.04, 0.035], q=0.05) == [True] * 4
     # The same four at q = 0.01 (thresholds .0025, .005, .0075, .01): none pass.
     assert false_discovery_rate([0.03, 0.01, 0.04, 0.035], q=0.01) == [False] * 4
 
@@ -86,11 +86,11 @@ def test_the_planted_north_slowdown_is_the_first_insight(demo):
 
 
 def test_no_insight_fires_on_the_null_workspace(demo):
-    # With every test null, Benjamini–Hochberg at q = 5 % fires in at most 5 % of seeds
+    # With every test null, Benjamini–Hochberg at q = 2.5 % fires in at most 2.5 % of seeds
     # (scripts/null_insights.py runs 100). 10 fixed seeds, at most 1 firing: at a true rate of
-    # 5 % that holds with probability 0.95¹⁰ + 10 × 0.05 × 0.95⁹ = 91 %, and the seeds are
-    # fixed, so the test is deterministic; without the control (~80 tests at 5 % each) a
-    # seed fires with probability 1 − 0.95⁸⁰ ≈ 98 %, so nearly all ten would.
+    # 2.5 % that holds with probability 0.975¹⁰ + 10 × 0.025 × 0.975⁹ = 97 %, and the seeds
+    # are fixed, so the test is deterministic; without the control (~70 tests at 5 % each) a
+    # seed fires with probability 1 − 0.95⁷⁰ ≈ 97 %, so nearly all ten would.
     frames, registry, settings, period, segments = demo
     kpis = list(registry.overview_ids)
     fired = [
